@@ -1,0 +1,14 @@
+package io.loompush.server;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The server's live counts, shown by /stats and /metrics. */
+final class Counters {
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger held = new AtomicInteger();
+    /** Requests read and not yet answered: what a drain waits for. */
+    final AtomicInteger inFlight = new AtomicInteger();
+    final LongAdder published = new LongAdder();
+    final LongAdder delivered = new LongAdder();
+}

@@ -1,0 +1,157 @@
+package io.loompush.server;
+
+import io.loompush.server.http.HttpError;
+import io.loompush.server.http.Json;
+import io.loompush.server.http.Request;
+import io.loompush.server.http.Response;
+import io.loompush.server.push.Batch;
+import io.loompush.server.push.Channels;
+import io.loompush.server.push.Cursor;
+import io.loompush.server.push.Message;
+import io.loompush.server.push.MessageIds;
+import io.loompush.server.push.Poller;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+
+/** {@code GET /poll/{channels}}: parses the request, holds it, writes the answer. */
+final class PollHandler {
+    static final int MAX_CHANNELS = 64;
+    static final int DEFAULT_MAX = 100;
+    static final int MAX_MAX = 1000;
+
+    private final Config config;
+    private final MessageIds ids;
+    private final Poller poller;
+    private final Counters counters;
+    private final BooleanSupplier draining;
+
+    PollHandler(Config config, Channels channels, Counters counters, BooleanSupplier draining) {
+        this.config = config;
+        this.ids = channels.ids();
+        this.poller = new Poller(channels, draining);
+        this.counters = counters;
+        this.draining = draining;
+    }
+
+    /** @param list the path after {@code /poll/}, still percent-encoded */
+    PollSpec parse(Request request, String list) throws HttpError {
+        var names = new TreeSet<String>();
+        String[] parts = Query.decode(list).split(",", -1);
+        if (parts.length > MAX_CHANNELS) {
+            throw new HttpError(400, "more than " + MAX_CHANNELS + " channels");
+        }
+        for (String name : parts) {
+            if (!ChannelNames.valid(name)) {
+                throw new HttpError(400, "bad channel name");
+            }
+            names.add(name);
+        }
+        Map<String, String> query = Query.parse(request.query());
+        Duration timeout = query.containsKey("timeout")
+                ? Duration.ofSeconds(number(query, "timeout", 0, 0, Config.MAX_POLL_TIMEOUT.toSeconds()))
+                : config.pollTimeout();
+        int max = (int) number(query, "max", DEFAULT_MAX, 1, MAX_MAX);
+        String cursor = query.getOrDefault("since", request.headers().first("Last-Event-ID"));
+        return new PollSpec(names.toArray(String[]::new), since(cursor, List.copyOf(names)), timeout, max,
+                request.keepAlive(), allowOrigin(request.headers().first("Origin")));
+    }
+
+    Response hold(PollSpec spec) {
+        counters.held.incrementAndGet();
+        Batch batch;
+        try {
+            batch = poller.hold(spec.channels(), spec.since(), spec.max(), spec.timeout());
+        } finally {
+            counters.held.decrementAndGet();
+        }
+        counters.delivered.add(batch.messages().size());
+        var response = Response.json(200, answer(batch, spec.channels()));
+        if (spec.allowOrigin() != null) {
+            response = response.withHeader("Access-Control-Allow-Origin", spec.allowOrigin()).withHeader("Vary", "Origin");
+        }
+        return spec.keepAlive() && !draining.getAsBoolean() ? response : response.closing();
+    }
+
+    private String answer(Batch batch, String[] channels) {
+        var json = new StringBuilder(64 + batch.messages().size() * 96);
+        json.append("{\"cursor\":\"")
+                .append(new Cursor(ids.epoch(), batch.positions()).format(Arrays.asList(channels)))
+                .append("\",\"messages\":[");
+        String separator = "";
+        for (Message m : batch.messages()) {
+            json.append(separator).append("{\"channel\":").append(Json.string(m.channel()))
+                    .append(",\"id\":\"").append(ids.format(m.seq())).append('"');
+            try {
+                var text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(m.data()));
+                json.append(",\"data\":");
+                Json.appendString(json, text);
+            } catch (CharacterCodingException e) {
+                json.append(",\"data_b64\":\"").append(Base64.getEncoder().encodeToString(m.data())).append('"');
+            }
+            json.append('}');
+            separator = ",";
+        }
+        return json.append("],\"gap\":").append(batch.gap()).append('}').toString();
+    }
+
+    /**
+     * The positions a cursor stands for. A cursor of another epoch was issued
+     * before a restart: its positions mean nothing here, so the poll starts at
+     * the oldest retained message and the answer says gap.
+     */
+    private long[] since(String cursor, List<String> channels) throws HttpError {
+        long[] since = new long[channels.size()];
+        if (cursor == null) {
+            Arrays.fill(since, Channels.FROM_NOW);
+            return since;
+        }
+        Cursor parsed;
+        try {
+            parsed = Cursor.parse(cursor, channels);
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(400, "bad cursor: " + e.getMessage());
+        }
+        return parsed.epoch().equals(ids.epoch()) ? parsed.positions() : since;
+    }
+
+    private String allowOrigin(String origin) {
+        if (origin == null) {
+            return null;
+        }
+        for (String allowed : config.allowOrigins()) {
+            if (allowed.equals(origin)) {
+                return allowed;
+            }
+            if (allowed.equals("*")) {
+                return origin;
+            }
+        }
+        return null;
+    }
+
+    private static long number(Map<String, String> query, String name, long otherwise, long min, long max)
+            throws HttpError {
+        String value = query.get(name);
+        if (value == null) {
+            return otherwise;
+        }
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            n = Long.MIN_VALUE;
+        }
+        if (n < min || n > max) {
+            throw new HttpError(400, "bad parameter " + name + ": expected " + min + " to " + max);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,201 @@
+package io.loompush.server;
+
+import io.loompush.server.http.Limits;
+import io.loompush.server.http.Response;
+import io.loompush.server.http.ResponseWriter;
+import io.loompush.server.push.Channels;
+import io.loompush.server.push.EmbeddedBroker;
+import io.loompush.server.push.MessageIds;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Clock;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The push server: one platform thread accepts, one virtual thread per
+ * connection serves it.
+ *
+ * <pre>
+ *   running ──drain()──> draining ──in-flight answers done or drain timeout──> stopped
+ *            listener closed, held polls woken and answered with Connection: close
+ * </pre>
+ */
+public final class PushServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PushServer.class);
+    /** How long the accept loop backs off when accept fails, typically for want of descriptors. */
+    private static final long ACCEPT_BACKOFF_MILLIS = 50;
+    private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
+    private static final byte[] OVERLOADED = overloaded();
+
+    private final Config config;
+    private final ServerSocket listener;
+    private final Semaphore permits;
+    private final Counters counters = new Counters();
+    private final Channels channels;
+    private final PollHandler polls;
+    private final Router router;
+    private final MemoryProbe memory;
+    private final Limits limits;
+    private final ThreadFactory connectionThreads = Thread.ofVirtual().name("loompush-conn").factory();
+    private final Thread acceptThread;
+    private volatile boolean draining;
+
+    private PushServer(Config config, ServerSocket listener) {
+        this.config = config;
+        this.listener = listener;
+        this.permits = new Semaphore(config.maxConnections());
+        this.limits = Limits.withMaxBody(config.maxMessageBytes());
+        var clock = Clock.systemUTC();
+        this.channels = new Channels(new MessageIds(MessageIds.newEpoch(), clock), clock, config.history(),
+                config.historyTtl()).start();
+        this.polls = new PollHandler(config, channels, counters, this::draining);
+        this.router = new Router(polls, new PublishHandler(config, new EmbeddedBroker(channels), counters),
+                this::stats, this::draining);
+        this.memory = new MemoryProbe();
+        this.acceptThread = Thread.ofPlatform().name("loompush-accept").unstarted(this::acceptLoop);
+    }
+
+    /** Binds the listener and starts accepting. */
+    public static PushServer start(Config config) throws IOException {
+        var listener = new ServerSocket();
+        try {
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
+        } catch (IOException e) {
+            listener.close();
+            throw e;
+        }
+        var server = new PushServer(config, listener);
+        server.acceptThread.start();
+        return server;
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    Stats stats() {
+        int connections = counters.connections.get();
+        return new Stats(connections, counters.held.get(), channels.channelCount(), channels.mailboxCount(),
+                counters.published.sum(), counters.delivered.sum(), draining, memory.read(connections));
+    }
+
+    /**
+     * Stops accepting, answers every held poll now with Connection: close, and
+     * waits for the answers in flight, at most the drain timeout. Idempotent.
+     */
+    public void drain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        log.info("draining: {} connections, {} held polls", counters.connections.get(), counters.held.get());
+        closeListener();
+        channels.wakeAll();
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        while (counters.inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        log.info("drained: {} answers still in flight", counters.inFlight.get());
+    }
+
+    @Override
+    public void close() {
+        drain();
+        channels.close();
+    }
+
+    private void acceptLoop() {
+        long lastWarning = System.nanoTime() - WARN_INTERVAL_NANOS;
+        while (!listener.isClosed()) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                if (listener.isClosed()) {
+                    break;
+                }
+                if (System.nanoTime() - lastWarning >= WARN_INTERVAL_NANOS) {
+                    log.warn("accept failed, backing off: {}", e.toString());
+                    lastWarning = System.nanoTime();
+                }
+                sleep(ACCEPT_BACKOFF_MILLIS);
+                continue;
+            }
+            if (!permits.tryAcquire()) {
+                reject(socket);
+                continue;
+            }
+            try {
+                connectionThreads.newThread(new Connection(socket, router, polls, counters, permits, limits,
+                        config.headerTimeout())).start();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                permits.release();
+                closeQuietly(socket);
+                log.error("could not start a connection thread", e);
+            }
+        }
+        log.info("stopped accepting connections");
+    }
+
+    /**
+     * Answers 503 from the accept thread: the answer is small and the socket's
+     * send buffer is empty, so the write cannot block.
+     */
+    private static void reject(Socket socket) {
+        try (socket) {
+            socket.getOutputStream().write(OVERLOADED);
+        } catch (IOException e) {
+            log.debug("could not refuse a connection: {}", e.toString());
+        }
+    }
+
+    private static byte[] overloaded() {
+        var out = new java.io.ByteArrayOutputStream();
+        try {
+            ResponseWriter.write(out, Response.error(503, "too many connections")
+                    .withHeader("Retry-After", "1").closing());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private void closeListener() {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            log.warn("closing the listener failed: {}", e.toString());
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("close failed: {}", e.toString());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

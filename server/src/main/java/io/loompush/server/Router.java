@@ -1,0 +1,93 @@
+package io.loompush.server;
+
+import io.loompush.server.http.HttpError;
+import io.loompush.server.http.Request;
+import io.loompush.server.http.Response;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Maps a request to its answer. A poll is not answered here: it comes back as
+ * a {@link Hold}, so that the request itself is garbage before the poll parks.
+ */
+final class Router {
+    sealed interface Exchange permits Answer, Hold {}
+
+    record Answer(Response response) implements Exchange {}
+
+    record Hold(PollSpec spec) implements Exchange {}
+
+    private static final String POLL = "/poll/";
+    private static final String PUBLISH = "/publish/";
+
+    private final PollHandler polls;
+    private final PublishHandler publishes;
+    private final Supplier<Stats> stats;
+    private final BooleanSupplier draining;
+
+    Router(PollHandler polls, PublishHandler publishes, Supplier<Stats> stats, BooleanSupplier draining) {
+        this.polls = polls;
+        this.publishes = publishes;
+        this.stats = stats;
+        this.draining = draining;
+    }
+
+    Exchange route(Request request, InetAddress remote) {
+        try {
+            Exchange exchange = dispatch(request, remote);
+            if (exchange instanceof Answer(Response response) && (!request.keepAlive() || draining.getAsBoolean())) {
+                return new Answer(response.closing());
+            }
+            return exchange;
+        } catch (HttpError e) {
+            Response error = Response.error(e.status(), e.reason());
+            if (e.status() == 405) {
+                error = error.withHeader("Allow", request.path().startsWith(PUBLISH) ? "POST" : "GET");
+            } else if (e.status() == 401) {
+                error = error.withHeader("WWW-Authenticate", "Bearer");
+            }
+            return new Answer(request.keepAlive() && !draining.getAsBoolean() ? error : error.closing());
+        }
+    }
+
+    private Exchange dispatch(Request request, InetAddress remote) throws HttpError {
+        String path = request.path();
+        String method = request.method();
+        if (path.startsWith(POLL)) {
+            allow(method, "GET");
+            return new Hold(polls.parse(request, path.substring(POLL.length())));
+        }
+        if (path.startsWith(PUBLISH)) {
+            allow(method, "POST");
+            return new Answer(publishes.publish(request, path.substring(PUBLISH.length()), remote));
+        }
+        return new Answer(switch (path) {
+            case "/healthz" -> {
+                allow(method, "GET");
+                yield draining.getAsBoolean()
+                        ? Response.json(503, "{\"status\":\"draining\"}").withHeader("Retry-After", "1")
+                        : Response.json(200, "{\"status\":\"ok\"}");
+            }
+            case "/stats" -> {
+                allow(method, "GET");
+                yield Response.json(200, stats.get().toJson());
+            }
+            case "/metrics" -> {
+                allow(method, "GET");
+                yield new Response(200, "text/plain; version=0.0.4; charset=utf-8",
+                        stats.get().toPrometheus().getBytes(StandardCharsets.UTF_8),
+                        List.of(), false);
+            }
+            default -> throw new HttpError(404, "not found");
+        });
+    }
+
+    private static void allow(String method, String allowed) throws HttpError {
+        if (!method.equals(allowed)) {
+            throw new HttpError(405, "method not allowed");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.loompush.server.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One answer. Every response carries Content-Length and
+ * {@code Cache-Control: no-store} (added by {@link ResponseWriter}); the extra
+ * headers are the few that vary (Allow, Retry-After, CORS).
+ */
+public record Response(int status, String contentType, byte[] body, List<Headers.Field> extraHeaders, boolean close) {
+    public static final String JSON = "application/json";
+
+    public Response {
+        extraHeaders = List.copyOf(extraHeaders);
+    }
+
+    public static Response json(int status, String json) {
+        return new Response(status, JSON, json.getBytes(StandardCharsets.UTF_8), List.of(), false);
+    }
+
+    public static Response error(int status, String reason) {
+        return json(status, "{\"error\":" + Json.string(reason) + "}");
+    }
+
+    public Response withHeader(String name, String value) {
+        var headers = new ArrayList<>(extraHeaders);
+        headers.add(new Headers.Field(name, value));
+        return new Response(status, contentType, body, headers, close);
+    }
+
+    public Response closing() {
+        return close ? this : new Response(status, contentType, body, extraHeaders, true);
+    }
+}

@@ -1,0 +1,50 @@
+package io.loompush.server.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Writes a response as one buffer, head and body, so it leaves in one write. */
+public final class ResponseWriter {
+    private ResponseWriter() {}
+
+    public static void write(OutputStream out, Response response) throws IOException {
+        var head = new StringBuilder(160)
+                .append("HTTP/1.1 ").append(response.status()).append(' ').append(reason(response.status()))
+                .append("\r\nContent-Type: ").append(response.contentType())
+                .append("\r\nContent-Length: ").append(response.body().length)
+                .append("\r\nCache-Control: no-store");
+        for (var field : response.extraHeaders()) {
+            head.append("\r\n").append(field.name()).append(": ").append(field.value());
+        }
+        if (response.close()) {
+            head.append("\r\nConnection: close");
+        }
+        head.append("\r\n\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[headBytes.length + response.body().length];
+        System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+        System.arraycopy(response.body(), 0, all, headBytes.length, response.body().length);
+        out.write(all);
+        out.flush();
+    }
+
+    static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 503 -> "Service Unavailable";
+            case 505 -> "HTTP Version Not Supported";
+            default -> "Unknown";
+        };
+    }
+}

@@ -1,0 +1,186 @@
+package io.loompush.server.push;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The registry of live channels: history and held polls, by channel name.
+ *
+ * <p>Every change to a channel happens inside {@code map.compute} for its
+ * name, which locks that key: appending and waking are atomic with
+ * registering and looking, so no message slips between a poll's look and its
+ * park. A channel with no history and no held poll is removed in the same
+ * step, so it holds no memory at all.
+ *
+ * <p>History expiry needs no sweep: each channel with history has one entry in
+ * a delay queue, due when its oldest message expires; one virtual thread takes
+ * the due entries. Looks and publishes also drop expired messages on the way.
+ */
+public final class Channels implements AutoCloseable {
+    /** A poll position meaning "only what is published from now on". */
+    public static final long FROM_NOW = Long.MAX_VALUE;
+
+    private final ConcurrentHashMap<String, Channel> map = new ConcurrentHashMap<>();
+    private final DelayQueue<Due> expiries = new DelayQueue<>();
+    private final MessageIds ids;
+    private final InstantSource clock;
+    private final int historySize;
+    private final long ttlMillis;
+    private final AtomicInteger mailboxes = new AtomicInteger();
+    private final Thread expiryThread;
+
+    public Channels(MessageIds ids, InstantSource clock, int historySize, Duration historyTtl) {
+        this.ids = ids;
+        this.clock = clock;
+        this.historySize = historySize;
+        this.ttlMillis = historyTtl.toMillis();
+        this.expiryThread = Thread.ofVirtual().name("loompush-history-expiry").unstarted(this::expireForever);
+    }
+
+    /** Starts the expiry thread; tests that drive expiry by hand leave it off. */
+    public Channels start() {
+        expiryThread.start();
+        return this;
+    }
+
+    public MessageIds ids() {
+        return ids;
+    }
+
+    /** Appends a message to the channel's history and signals its held polls. */
+    public Published publish(String name, byte[] data) {
+        var result = new Object() {
+            long seq;
+            Mailbox[] woken;
+        };
+        map.compute(name, (key, channel) -> {
+            if (channel == null) {
+                channel = new Channel(key, clock.millis());
+            }
+            channel.expire(clock.millis() - ttlMillis);
+            result.seq = ids.next();
+            channel.append(new Message(channel.name, result.seq, data), historySize);
+            scheduleExpiry(channel);
+            result.woken = channel.waiters();
+            return channel;
+        });
+        for (Mailbox box : result.woken) {
+            box.signal();
+        }
+        return new Published(name, ids.format(result.seq), result.woken.length);
+    }
+
+    /**
+     * Registers the mailbox on the channel (once; again is a no-op) and looks
+     * at what the poll standing at {@code since} should get, in one step.
+     */
+    Look look(String name, Mailbox box, long since, int max) {
+        var look = new Look[1];
+        map.compute(name, (key, channel) -> {
+            if (channel == null) {
+                channel = new Channel(key, clock.millis());
+            }
+            if (channel.addWaiter(box)) {
+                mailboxes.incrementAndGet();
+            }
+            channel.expire(clock.millis() - ttlMillis);
+            look[0] = channel.look(since, max, ids.position(), ttlMillis);
+            return channel;
+        });
+        return look[0];
+    }
+
+    /** Unregisters the mailbox; the channel goes away if nothing is left in it. */
+    void release(String name, Mailbox box) {
+        map.computeIfPresent(name, (key, channel) -> {
+            if (channel.removeWaiter(box)) {
+                mailboxes.decrementAndGet();
+            }
+            return channel.idle() ? null : channel;
+        });
+    }
+
+    /** Signals every held poll, so each answers now (the drain on shutdown). */
+    public void wakeAll() {
+        for (String name : map.keySet()) {
+            var woken = new Mailbox[][] {new Mailbox[0]};
+            map.computeIfPresent(name, (key, channel) -> {
+                woken[0] = channel.waiters();
+                return channel;
+            });
+            for (Mailbox box : woken[0]) {
+                box.signal();
+            }
+        }
+    }
+
+    public int channelCount() {
+        return map.size();
+    }
+
+    /** Mailboxes registered, one per channel of each held poll. */
+    public int mailboxCount() {
+        return mailboxes.get();
+    }
+
+    /** Drops the expired history of every channel that is due now. */
+    void expireDue() {
+        Due due;
+        while ((due = expiries.poll()) != null) {
+            expire(due);
+        }
+    }
+
+    @Override
+    public void close() {
+        expiryThread.interrupt();
+    }
+
+    private void expireForever() {
+        try {
+            while (true) {
+                expire(expiries.take());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void expire(Due due) {
+        map.computeIfPresent(due.channel.name, (key, channel) -> {
+            if (channel != due.channel) {
+                return channel;
+            }
+            channel.expiryScheduled = false;
+            channel.expire(clock.millis() - ttlMillis);
+            scheduleExpiry(channel);
+            return channel.idle() ? null : channel;
+        });
+    }
+
+    private void scheduleExpiry(Channel channel) {
+        long oldest = channel.oldestMillis();
+        if (oldest >= 0 && !channel.expiryScheduled) {
+            channel.expiryScheduled = true;
+            expiries.add(new Due(channel, oldest + ttlMillis, clock));
+        }
+    }
+
+    /** A channel's next expiry in the delay queue. */
+    private record Due(Channel channel, long atMillis, InstantSource clock) implements Delayed {
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(atMillis - clock.millis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return Long.compare(atMillis, ((Due) other).atMillis);
+        }
+    }
+}
