@@ -17,27 +17,28 @@ final class ConfigParser {
     /** Descriptors kept back from {@code --max-connections auto} for the JVM, the listener and Redis. */
     static final int RESERVED_DESCRIPTORS = 100;
 
-    record Option(String flag, String defaultValue, String help) {
+    /** @param value what the value is, for --help: N, DURATION, ADDRESS, ... */
+    record Option(String flag, String value, String defaultValue, String help) {
         String env() {
             return "LOOMPUSH_" + flag.substring(2).toUpperCase().replace('-', '_');
         }
     }
 
     static final List<Option> OPTIONS = List.of(
-            new Option("--host", "0.0.0.0", "address to listen on"),
-            new Option("--port", "8080", "port to listen on (0: any free port)"),
-            new Option("--backlog", "4096", "accept queue length (the kernel caps it at net.core.somaxconn)"),
-            new Option("--max-connections", "auto",
+            new Option("--host", "ADDRESS", "0.0.0.0", "address to listen on"),
+            new Option("--port", "N", "8080", "port to listen on (0: any free port)"),
+            new Option("--backlog", "N", "4096", "accept queue length (the kernel caps it at net.core.somaxconn)"),
+            new Option("--max-connections", "N", "auto",
                     "open connections at most, then 503 (auto: the open-files limit minus " + RESERVED_DESCRIPTORS + ")"),
-            new Option("--poll-timeout", "30s", "hold time of a poll that names no timeout (0s to 120s)"),
-            new Option("--max-message-bytes", "65536", "largest publish body, then 413 (1 to 16777216)"),
-            new Option("--history", "64", "messages kept per channel for clients that come back (1 to 100000)"),
-            new Option("--history-ttl", "5m", "how long a message stays in history (1s to 7d)"),
-            new Option("--header-timeout", "10s",
+            new Option("--poll-timeout", "DURATION", "30s", "hold time of a poll that names no timeout (0s to 120s)"),
+            new Option("--max-message-bytes", "N", "65536", "largest publish body, then 413 (1 to 16777216)"),
+            new Option("--history", "N", "64", "messages kept per channel for clients that come back (1 to 100000)"),
+            new Option("--history-ttl", "DURATION", "5m", "how long a message stays in history (1s to 7d)"),
+            new Option("--header-timeout", "DURATION", "10s",
                     "time for a request head to arrive, then 408; again for a body; also the keep-alive idle time"),
-            new Option("--drain-timeout", "10s", "on SIGTERM, how long answers in flight may take before exit"),
-            new Option("--publish-token", "", "bearer token that publish requires (empty: publish from loopback only)"),
-            new Option("--allow-origin", "", "origins that may poll from a browser, comma-separated, or *"));
+            new Option("--drain-timeout", "DURATION", "10s", "on SIGTERM, how long answers in flight may take before exit"),
+            new Option("--publish-token", "TOKEN", "", "bearer token that publish requires (empty: publish from loopback only)"),
+            new Option("--allow-origin", "ORIGINS", "", "origins that may poll from a browser, comma-separated, or *"));
 
     private ConfigParser() {}
 
@@ -94,10 +95,10 @@ final class ConfigParser {
             if (option.flag().equals("--max-connections")) {
                 def += ", here " + Math.max(1, openFilesLimit - RESERVED_DESCRIPTORS);
             }
-            out.append(String.format("  %-22s %s%n  %-22s   default: %s; env %s%n",
-                    option.flag() + " <value>", option.help(), "", def, option.env()));
+            out.append(String.format("  %-28s %s%n  %-28s default %s; env %s%n",
+                    option.flag() + " " + option.value(), option.help(), "", def, option.env()));
         }
-        out.append("  --help                 this text\n");
+        out.append(String.format("  %-28s %s%n", "--help", "this text"));
         return out.toString();
     }
 

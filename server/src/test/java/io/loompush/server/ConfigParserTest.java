@@ -1,0 +1,93 @@
+package io.loompush.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigParserTest {
+    private static final long OPEN_FILES = 20_000;
+
+    private static Config parse(Map<String, String> env, String... args) throws ConfigException {
+        return ConfigParser.parse(args, env, OPEN_FILES);
+    }
+
+    private static String refusal(String... args) {
+        return assertThrows(ConfigException.class, () -> parse(Map.of(), args)).getMessage();
+    }
+
+    @Test
+    void defaultsFollowTheProtocol() throws ConfigException {
+        Config c = parse(Map.of());
+        assertEquals(8080, c.port());
+        assertEquals(Duration.ofSeconds(30), c.pollTimeout());
+        assertEquals(65536, c.maxMessageBytes());
+        assertEquals(64, c.history());
+        assertEquals(Duration.ofMinutes(5), c.historyTtl());
+        assertEquals(Duration.ofSeconds(10), c.headerTimeout());
+        assertEquals(Duration.ofSeconds(10), c.drainTimeout());
+        assertEquals(OPEN_FILES - ConfigParser.RESERVED_DESCRIPTORS, c.maxConnections());
+        assertNull(c.publishToken());
+        assertEquals(List.of(), c.allowOrigins());
+    }
+
+    @Test
+    void flagsWinOverTheirEnvironmentTwins() throws ConfigException {
+        var env = Map.of("LOOMPUSH_PORT", "9000", "LOOMPUSH_POLL_TIMEOUT", "45s", "LOOMPUSH_PUBLISH_TOKEN", "t0k");
+        Config c = parse(env, "--port", "9001");
+        assertEquals(9001, c.port());
+        assertEquals(Duration.ofSeconds(45), c.pollTimeout());
+        assertEquals("t0k", c.publishToken());
+        assertEquals(9002, parse(env, "--port=9002").port());
+    }
+
+    @Test
+    void durationsTakeUnits() throws ConfigException {
+        assertEquals(Duration.ofMillis(500), parse(Map.of(), "--header-timeout", "500ms").headerTimeout());
+        assertEquals(Duration.ofMinutes(2), parse(Map.of(), "--poll-timeout", "2m").pollTimeout());
+        assertEquals(Duration.ofSeconds(7), parse(Map.of(), "--drain-timeout", "7").drainTimeout());
+    }
+
+    @Test
+    void pollTimeoutIsBoundedAt120Seconds() throws ConfigException {
+        assertEquals(Duration.ofSeconds(120), parse(Map.of(), "--poll-timeout", "120s").pollTimeout());
+        assertTrue(refusal("--poll-timeout", "121s").startsWith("--poll-timeout:"));
+    }
+
+    @Test
+    void badValuesAreRefusedInOneLineNamingTheFlag() {
+        assertEquals("--port: expected a whole number, got 'http'", refusal("--port", "http"));
+        assertEquals("--port: 70000 is out of range 0 to 65535", refusal("--port", "70000"));
+        assertTrue(refusal("--history", "0").startsWith("--history:"));
+        assertTrue(refusal("--history-ttl", "soon").startsWith("--history-ttl: expected a duration"));
+        assertTrue(refusal("--allow-origin", "example.com").startsWith("--allow-origin:"));
+        assertEquals("--port: missing value", refusal("--port"));
+        assertEquals("unknown option '--prot' (see --help)", refusal("--prot", "1"));
+        assertEquals("unknown option 'extra' (see --help)", refusal("extra"));
+        for (String message : List.of(refusal("--port", "x"), refusal("--max-connections", "-1"))) {
+            assertTrue(!message.contains("\n"), message);
+        }
+    }
+
+    @Test
+    void helpNamesEveryOptionWithItsDefaultAndEnvironmentTwin() {
+        String help = ConfigParser.help(OPEN_FILES);
+        for (ConfigParser.Option option : ConfigParser.OPTIONS) {
+            assertTrue(help.contains(option.flag() + " " + option.value()), option.flag());
+            assertTrue(help.contains(option.env()), option.env());
+        }
+        assertTrue(help.contains("here " + (OPEN_FILES - ConfigParser.RESERVED_DESCRIPTORS)));
+    }
+
+    @Test
+    void originsAreAListOrAStar() throws ConfigException {
+        assertEquals(List.of("https://a.example", "http://b.example:8080"),
+                parse(Map.of(), "--allow-origin", "https://a.example, http://b.example:8080").allowOrigins());
+        assertEquals(List.of("*"), parse(Map.of(), "--allow-origin", "*").allowOrigins());
+    }
+}

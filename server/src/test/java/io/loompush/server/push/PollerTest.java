@@ -1,0 +1,107 @@
+package io.loompush.server.push;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class PollerTest {
+    private final TestClock clock = new TestClock();
+    private final Channels channels = new Channels(new MessageIds("ep", clock), clock, 64, Duration.ofMinutes(5));
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final Poller poller = new Poller(channels, draining::get);
+
+    private static List<String> texts(Batch batch) {
+        return batch.messages().stream().map(m -> m.channel() + ":" + new String(m.data())).toList();
+    }
+
+    private Future<Batch> holdInBackground(String[] names, long[] since, Duration timeout) throws Exception {
+        var future = new CompletableFuture<Batch>();
+        Thread.ofVirtual().start(() -> future.complete(poller.hold(names, since, 100, timeout)));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (channels.mailboxCount() < names.length && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        return future;
+    }
+
+    @Test
+    void aHeldPollIsAnsweredByAPublish() throws Exception {
+        Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {Channels.FROM_NOW}, Duration.ofSeconds(30));
+        channels.publish("a", "hi".getBytes());
+        Batch batch = held.get();
+        assertEquals(List.of("a:hi"), texts(batch));
+        assertFalse(batch.gap());
+        assertEquals(batch.messages().getFirst().seq(), batch.positions()[0]);
+        assertEquals(0, channels.mailboxCount());
+        assertEquals(0, channels.channelCount() - 1, "only the history is left");
+    }
+
+    @Test
+    void aTimedOutPollAnswersEmptyWithAPositionThatMissesNothing() {
+        Batch batch = poller.hold(new String[] {"a"}, new long[] {Channels.FROM_NOW}, 10, Duration.ofMillis(20));
+        assertTrue(batch.messages().isEmpty());
+        channels.publish("a", "after".getBytes());
+        assertEquals(List.of("a:after"), texts(poller.hold(new String[] {"a"}, batch.positions(), 10, Duration.ZERO)));
+        assertEquals(0, channels.mailboxCount());
+    }
+
+    @Test
+    void multiChannelAnswersComeInPublishOrderAndMaxMovesEachCursorOnlyPastWhatWasSent() {
+        long[] start = poller.hold(new String[] {"a", "b"}, new long[] {Channels.FROM_NOW, Channels.FROM_NOW}, 10,
+                Duration.ZERO).positions();
+        channels.publish("b", "1".getBytes());
+        channels.publish("a", "2".getBytes());
+        channels.publish("b", "3".getBytes());
+        Batch first = poller.hold(new String[] {"a", "b"}, start, 2, Duration.ZERO);
+        assertEquals(List.of("b:1", "a:2"), texts(first));
+        Batch rest = poller.hold(new String[] {"a", "b"}, first.positions(), 2, Duration.ZERO);
+        assertEquals(List.of("b:3"), texts(rest));
+        assertFalse(rest.gap());
+    }
+
+    @Test
+    void drainingAnswersAHeldPollAtOnce() throws Exception {
+        Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {Channels.FROM_NOW}, Duration.ofMinutes(1));
+        draining.set(true);
+        channels.wakeAll();
+        assertTrue(held.get().messages().isEmpty());
+    }
+
+    @Test
+    void namesAreReplacedByTheRegistrysInstances() {
+        channels.publish("a", "x".getBytes());
+        String[] names = {new String("a")};
+        Batch batch = poller.hold(names, new long[] {0}, 10, Duration.ZERO);
+        assertTrue(names[0] == batch.messages().getFirst().channel());
+    }
+
+    @Test
+    void manyConcurrentPollsAllGetTheBroadcast() throws Exception {
+        int polls = 500;
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = new java.util.ArrayList<Future<Batch>>();
+            for (int i = 0; i < polls; i++) {
+                futures.add(executor.submit(() -> poller.hold(new String[] {"news"}, new long[] {Channels.FROM_NOW}, 10,
+                        Duration.ofSeconds(30))));
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (channels.mailboxCount() < polls && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(polls, channels.publish("news", "all".getBytes()).receivers());
+            for (var future : futures) {
+                assertArrayEquals(new String[] {"news:all"}, texts(future.get()).toArray());
+            }
+        }
+        assertEquals(0, channels.mailboxCount());
+    }
+}
