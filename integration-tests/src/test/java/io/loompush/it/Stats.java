@@ -1,0 +1,76 @@
+package io.loompush.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Reads {@code GET /stats} of one server over one keep-alive connection, and
+ * waits for a condition on it with a deadline: the tests synchronise on the
+ * server's own figures, never on sleeps.
+ *
+ * <p>The connection is opened on first use and then counts as one of the
+ * server's {@code connections}, which is how tests know their baseline.
+ */
+final class Stats implements AutoCloseable {
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+
+    private final int port;
+    private RawHttpClient client;
+
+    Stats(int port) {
+        this.port = port;
+    }
+
+    Map<String, Object> read() throws IOException {
+        if (client == null) {
+            client = RawHttpClient.connect(port);
+        }
+        var response = client.get("/stats");
+        assertEquals(200, response.status(), () -> "/stats: " + response);
+        return response.json();
+    }
+
+    long read(String figure) throws IOException {
+        return (Long) read().get(figure);
+    }
+
+    /** Reads /stats until the condition holds; fails with the last reading at the deadline. */
+    Map<String, Object> awaitUntil(String what, Predicate<Map<String, Object>> condition, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Object> stats = read();
+            if (condition.test(stats)) {
+                return stats;
+            }
+            if (System.nanoTime() >= deadline) {
+                fail("not within " + timeout + ": " + what + "; last /stats: " + stats);
+            }
+            Thread.sleep(POLL_INTERVAL);
+        }
+    }
+
+    /**
+     * Waits until exactly {@code polls} polls are held and registered. A poll
+     * counts in {@code held} a moment before its mailboxes are on their
+     * channels; waiting for {@code mailboxes} as well means a publish now
+     * reaches every one of them.
+     */
+    void awaitHeld(int polls, int mailboxes, Duration timeout) throws IOException, InterruptedException {
+        awaitUntil(polls + " held polls with " + mailboxes + " mailboxes",
+                s -> s.get("held").equals((long) polls) && s.get("mailboxes").equals((long) mailboxes), timeout);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+}
