@@ -28,6 +28,7 @@ final class PollHandler {
     static final int MAX_MAX = 1000;
 
     private final Config config;
+    private final Channels channels;
     private final MessageIds ids;
     private final Poller poller;
     private final Counters counters;
@@ -35,6 +36,7 @@ final class PollHandler {
 
     PollHandler(Config config, Channels channels, Counters counters, BooleanSupplier draining) {
         this.config = config;
+        this.channels = channels;
         this.ids = channels.ids();
         this.poller = new Poller(channels, draining);
         this.counters = counters;
@@ -44,11 +46,12 @@ final class PollHandler {
     /** @param list the path after {@code /poll/}, still percent-encoded */
     PollSpec parse(Request request, String list) throws HttpError {
         var names = new TreeSet<String>();
-        String[] parts = Query.decode(list).split(",", -1);
+        String[] parts = list.split(",", -1);
         if (parts.length > MAX_CHANNELS) {
             throw new HttpError(400, "more than " + MAX_CHANNELS + " channels");
         }
-        for (String name : parts) {
+        for (String part : parts) {
+            String name = Query.decode(part);
             if (!ChannelNames.valid(name)) {
                 throw new HttpError(400, "bad channel name");
             }
@@ -103,19 +106,21 @@ final class PollHandler {
     }
 
     /**
-     * The positions a cursor stands for. A cursor of another epoch was issued
+     * The positions the poll starts after: the cursor's, or, without a cursor,
+     * this instant, so that a message published while the request is still on
+     * its way to its channels is not missed. A cursor of another epoch was issued
      * before a restart: its positions mean nothing here, so the poll starts at
      * the oldest retained message and the answer says gap.
      */
-    private long[] since(String cursor, List<String> channels) throws HttpError {
-        long[] since = new long[channels.size()];
+    private long[] since(String cursor, List<String> names) throws HttpError {
+        long[] since = new long[names.size()];
         if (cursor == null) {
-            Arrays.fill(since, Channels.FROM_NOW);
+            Arrays.fill(since, channels.arrival());
             return since;
         }
         Cursor parsed;
         try {
-            parsed = Cursor.parse(cursor, channels);
+            parsed = Cursor.parse(cursor, names);
         } catch (IllegalArgumentException e) {
             throw new HttpError(400, "bad cursor: " + e.getMessage());
         }

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * A parsed poll: all a held poll keeps of its request. The channel names are
  * sorted and distinct, and {@code since} has one position per channel
- * ({@link io.loompush.server.push.Channels#FROM_NOW} when the client sent no cursor).
+ * (the instant of arrival when the client sent no cursor).
  *
  * @param allowOrigin the CORS origin to answer with, or null
  */

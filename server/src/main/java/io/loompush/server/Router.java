@@ -68,7 +68,7 @@ final class Router {
             case "/healthz" -> {
                 allow(method, "GET");
                 yield draining.getAsBoolean()
-                        ? Response.json(503, "{\"status\":\"draining\"}").withHeader("Retry-After", "1")
+                        ? Response.error(503, "draining").withHeader("Retry-After", "1")
                         : Response.json(200, "{\"status\":\"ok\"}");
             }
             case "/stats" -> {

@@ -12,9 +12,9 @@ public record Batch(List<Message> messages, long[] positions, boolean gap) {
 
     /**
      * Merges the looks at a poll's channels: at most {@code max} messages, in
-     * publish order (so oldest first within each channel). A channel whose
-     * messages all fit moves to its look's position; one that was cut moves
-     * only past its last message in the answer.
+     * publish order (so oldest first within each channel). A channel moves past
+     * its last message in the answer (so a one-channel cursor is that message's
+     * id); a channel with nothing new moves to its look's position.
      */
     static Batch of(Look[] looks, long[] since, int max) {
         var messages = new ArrayList<Message>();
@@ -34,7 +34,7 @@ public record Batch(List<Message> messages, long[] positions, boolean gap) {
         for (int i = 0; i < looks.length; i++) {
             Look look = looks[i];
             int taken = countOf(messages, look.channel());
-            if (taken == look.messages().size() && !look.more()) {
+            if (look.messages().isEmpty()) {
                 positions[i] = look.position();
             } else {
                 positions[i] = taken == 0 ? since[i] : look.messages().get(taken - 1).seq();

@@ -114,13 +114,10 @@ final class Channel {
      * created. A cursor newer than that, and not older than what was evicted,
      * has missed nothing.
      *
-     * @param since    the poll's position, {@link Channels#FROM_NOW} for none
-     * @param position the current position, to be the cursor when all is taken
+     * @param since    the poll's position
+     * @param position the current position, the cursor when there is nothing new
      */
     Look look(long since, int max, long position, long ttlMillis) {
-        if (since == Channels.FROM_NOW) {
-            return new Look(name, List.of(), false, position, false);
-        }
         boolean gap = since < evictedUpTo || MessageIds.millis(since) <= createdAtMillis - ttlMillis;
         if (history == null || history.getLast().seq() <= since) {
             return new Look(name, List.of(), false, position, gap);

@@ -22,9 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the due entries. Looks and publishes also drop expired messages on the way.
  */
 public final class Channels implements AutoCloseable {
-    /** A poll position meaning "only what is published from now on". */
-    public static final long FROM_NOW = Long.MAX_VALUE;
-
     private final ConcurrentHashMap<String, Channel> map = new ConcurrentHashMap<>();
     private final DelayQueue<Due> expiries = new DelayQueue<>();
     private final MessageIds ids;
@@ -50,6 +47,14 @@ public final class Channels implements AutoCloseable {
 
     public MessageIds ids() {
         return ids;
+    }
+
+    /**
+     * Where a poll that arrives now and names no cursor starts: every message
+     * published after this call has a greater id.
+     */
+    public long arrival() {
+        return ids.position();
     }
 
     /** Appends a message to the channel's history and signals its held polls. */

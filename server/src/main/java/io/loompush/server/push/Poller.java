@@ -30,25 +30,20 @@ public final class Poller {
     /**
      * @param names the poll's channels; replaced in place by the registry's own
      *        instances, so a held poll keeps no string of its request
-     * @param since the positions, {@link Channels#FROM_NOW} for "from now on";
-     *        not modified
+     * @param since the positions the poll starts after
      */
     public Batch hold(String[] names, long[] since, int max, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long[] at = since.clone();
         var box = new Mailbox();
         var looks = new Look[names.length];
         try {
             boolean timedOut = timeout.isZero();
             while (true) {
                 for (int i = 0; i < names.length; i++) {
-                    looks[i] = channels.look(names[i], box, at[i], max);
+                    looks[i] = channels.look(names[i], box, since[i], max);
                     names[i] = looks[i].channel();
-                    if (at[i] == Channels.FROM_NOW) {
-                        at[i] = looks[i].position();
-                    }
                 }
-                Batch batch = Batch.of(looks, at, max);
+                Batch batch = Batch.of(looks, since, max);
                 if (!batch.messages().isEmpty() || batch.gap() || timedOut || draining.getAsBoolean()) {
                     return batch;
                 }

@@ -35,7 +35,7 @@ class ChannelsTest {
     @Test
     void aPollFromNowSeesNothingOldAndGetsAPositionBeforeTheNextMessage() {
         channels.publish("a", bytes("old"));
-        Look now = look("a", Channels.FROM_NOW);
+        Look now = look("a", channels.arrival());
         assertTrue(now.messages().isEmpty());
         channels.publish("a", bytes("new"));
         assertEquals(List.of("new"), texts(look("a", now.position())));
@@ -43,7 +43,7 @@ class ChannelsTest {
 
     @Test
     void historyKeepsTheLastNAndReportsAGapForACursorBeforeThem() {
-        long start = look("a", Channels.FROM_NOW).position();
+        long start = look("a", channels.arrival()).position();
         for (String s : List.of("1", "2", "3", "4")) {
             channels.publish("a", bytes(s));
         }
@@ -68,7 +68,7 @@ class ChannelsTest {
     @Test
     void anIdleChannelHoldsNoMemoryAndExpiredHistoryGoesAway() {
         var box = new Mailbox();
-        channels.look("a", box, Channels.FROM_NOW, 1);
+        channels.look("a", box, channels.arrival(), 1);
         assertEquals(1, channels.channelCount());
         assertEquals(1, channels.mailboxCount());
         channels.release("a", box);
@@ -105,7 +105,7 @@ class ChannelsTest {
         assertEquals(0, channels.channelCount());
         assertTrue(look("a", seen).gap(), "messages published after 'seen' could have expired unseen");
 
-        long fresh = look("a", Channels.FROM_NOW).position();
+        long fresh = look("a", channels.arrival()).position();
         clock.advance(Duration.ofSeconds(1));
         assertFalse(look("a", fresh).gap());
     }
@@ -114,9 +114,9 @@ class ChannelsTest {
     void publishSignalsEveryMailboxOfTheChannelAndCountsThem() {
         var one = new Mailbox();
         var two = new Mailbox();
-        channels.look("news", one, Channels.FROM_NOW, 1);
-        channels.look("news", two, Channels.FROM_NOW, 1);
-        channels.look("news", two, Channels.FROM_NOW, 1);
+        channels.look("news", one, channels.arrival(), 1);
+        channels.look("news", two, channels.arrival(), 1);
+        channels.look("news", two, channels.arrival(), 1);
         assertEquals(2, channels.mailboxCount());
         assertEquals(2, channels.publish("news", bytes("hi")).receivers());
         assertTrue(one.await(System.nanoTime()));

@@ -35,7 +35,7 @@ class PollerTest {
 
     @Test
     void aHeldPollIsAnsweredByAPublish() throws Exception {
-        Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {Channels.FROM_NOW}, Duration.ofSeconds(30));
+        Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {channels.arrival()}, Duration.ofSeconds(30));
         channels.publish("a", "hi".getBytes());
         Batch batch = held.get();
         assertEquals(List.of("a:hi"), texts(batch));
@@ -46,8 +46,17 @@ class PollerTest {
     }
 
     @Test
+    void aMessagePublishedAfterThePollArrivedButBeforeItRegisteredIsDelivered() {
+        long arrival = channels.arrival();
+        channels.publish("a", "early".getBytes());
+        Batch batch = poller.hold(new String[] {"a"}, new long[] {arrival}, 10, Duration.ofSeconds(5));
+        assertEquals(List.of("a:early"), texts(batch));
+        assertFalse(batch.gap());
+    }
+
+    @Test
     void aTimedOutPollAnswersEmptyWithAPositionThatMissesNothing() {
-        Batch batch = poller.hold(new String[] {"a"}, new long[] {Channels.FROM_NOW}, 10, Duration.ofMillis(20));
+        Batch batch = poller.hold(new String[] {"a"}, new long[] {channels.arrival()}, 10, Duration.ofMillis(20));
         assertTrue(batch.messages().isEmpty());
         channels.publish("a", "after".getBytes());
         assertEquals(List.of("a:after"), texts(poller.hold(new String[] {"a"}, batch.positions(), 10, Duration.ZERO)));
@@ -56,7 +65,7 @@ class PollerTest {
 
     @Test
     void multiChannelAnswersComeInPublishOrderAndMaxMovesEachCursorOnlyPastWhatWasSent() {
-        long[] start = poller.hold(new String[] {"a", "b"}, new long[] {Channels.FROM_NOW, Channels.FROM_NOW}, 10,
+        long[] start = poller.hold(new String[] {"a", "b"}, new long[] {channels.arrival(), channels.arrival()}, 10,
                 Duration.ZERO).positions();
         channels.publish("b", "1".getBytes());
         channels.publish("a", "2".getBytes());
@@ -70,7 +79,7 @@ class PollerTest {
 
     @Test
     void drainingAnswersAHeldPollAtOnce() throws Exception {
-        Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {Channels.FROM_NOW}, Duration.ofMinutes(1));
+        Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {channels.arrival()}, Duration.ofMinutes(1));
         draining.set(true);
         channels.wakeAll();
         assertTrue(held.get().messages().isEmpty());
@@ -90,7 +99,7 @@ class PollerTest {
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             var futures = new java.util.ArrayList<Future<Batch>>();
             for (int i = 0; i < polls; i++) {
-                futures.add(executor.submit(() -> poller.hold(new String[] {"news"}, new long[] {Channels.FROM_NOW}, 10,
+                futures.add(executor.submit(() -> poller.hold(new String[] {"news"}, new long[] {channels.arrival()}, 10,
                         Duration.ofSeconds(30))));
             }
             long deadline = System.nanoTime() + 10_000_000_000L;
