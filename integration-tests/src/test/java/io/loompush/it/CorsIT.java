@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,7 @@ class CorsIT {
 
     @BeforeAll
     static void start() throws IOException {
-        server = TestServer.start(TestServer.withAllowOrigins(TestServer.defaults(), List.of(ALLOWED)));
+        server = TestServer.start("--allow-origin", ALLOWED);
     }
 
     @AfterAll
@@ -58,7 +57,7 @@ class CorsIT {
 
     @Test
     void anyOriginIsEchoedWhenStarIsAllowed() throws Exception {
-        try (var star = TestServer.start(TestServer.withAllowOrigins(TestServer.defaults(), List.of("*")));
+        try (var star = TestServer.start("--allow-origin", "*");
              var client = star.connect()) {
             var response = client.get("/poll/web?timeout=0", "Origin: http://localhost:3000");
 

@@ -22,7 +22,7 @@ class HeaderTimeoutIT {
 
     @BeforeAll
     static void start() throws IOException {
-        server = TestServer.start(TestServer.withHeaderTimeout(TestServer.defaults(), HEADER_TIMEOUT));
+        server = TestServer.start("--header-timeout", HEADER_TIMEOUT.toMillis() + "ms");
     }
 
     @AfterAll

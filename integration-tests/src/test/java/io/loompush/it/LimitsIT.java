@@ -27,7 +27,7 @@ class LimitsIT {
 
     @BeforeAll
     static void start() throws IOException {
-        server = TestServer.start(TestServer.withMaxMessageBytes(TestServer.defaults(), MAX_MESSAGE_BYTES));
+        server = TestServer.start("--max-message-bytes", String.valueOf(MAX_MESSAGE_BYTES));
     }
 
     @AfterAll

@@ -21,7 +21,7 @@ class MaxConnectionsIT {
     @Test
     void connectionsUpToTheLimitAreServedAndTheNextIs503() throws Exception {
         var open = new ArrayList<RawHttpClient>();
-        try (var server = TestServer.start(TestServer.withMaxConnections(TestServer.defaults(), MAX_CONNECTIONS))) {
+        try (var server = TestServer.start("--max-connections", String.valueOf(MAX_CONNECTIONS))) {
             try {
                 for (int i = 0; i < MAX_CONNECTIONS; i++) {
                     var client = server.connect();

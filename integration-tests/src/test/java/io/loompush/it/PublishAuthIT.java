@@ -18,7 +18,7 @@ class PublishAuthIT {
 
     @BeforeAll
     static void start() throws IOException {
-        server = TestServer.start(TestServer.withPublishToken(TestServer.defaults(), TOKEN));
+        server = TestServer.start("--publish-token", TOKEN);
     }
 
     @AfterAll

@@ -1,10 +1,10 @@
 package io.loompush.it;
 
 import io.loompush.server.Config;
+import io.loompush.server.ConfigException;
 import io.loompush.server.PushServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,43 +21,19 @@ final class TestServer implements AutoCloseable {
         this.stats = new Stats(server.port());
     }
 
-    static TestServer start() throws IOException {
-        return start(defaults());
-    }
-
-    static TestServer start(Config config) throws IOException {
-        return new TestServer(PushServer.start(config));
-    }
-
-    /** The parser's defaults, except port 0, loopback, a short drain and a connection limit this JVM can afford. */
-    static Config defaults() {
-        return new Config(InetAddress.getLoopbackAddress(), 0, 4096, 10_000, Duration.ofSeconds(30), 65536, 64,
-                Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(2), null, List.of());
-    }
-
-    static Config withMaxMessageBytes(Config c, int maxMessageBytes) {
-        return new Config(c.host(), c.port(), c.backlog(), c.maxConnections(), c.pollTimeout(), maxMessageBytes,
-                c.history(), c.historyTtl(), c.headerTimeout(), c.drainTimeout(), c.publishToken(), c.allowOrigins());
-    }
-
-    static Config withHeaderTimeout(Config c, Duration headerTimeout) {
-        return new Config(c.host(), c.port(), c.backlog(), c.maxConnections(), c.pollTimeout(), c.maxMessageBytes(),
-                c.history(), c.historyTtl(), headerTimeout, c.drainTimeout(), c.publishToken(), c.allowOrigins());
-    }
-
-    static Config withPublishToken(Config c, String publishToken) {
-        return new Config(c.host(), c.port(), c.backlog(), c.maxConnections(), c.pollTimeout(), c.maxMessageBytes(),
-                c.history(), c.historyTtl(), c.headerTimeout(), c.drainTimeout(), publishToken, c.allowOrigins());
-    }
-
-    static Config withMaxConnections(Config c, int maxConnections) {
-        return new Config(c.host(), c.port(), c.backlog(), maxConnections, c.pollTimeout(), c.maxMessageBytes(),
-                c.history(), c.historyTtl(), c.headerTimeout(), c.drainTimeout(), c.publishToken(), c.allowOrigins());
-    }
-
-    static Config withAllowOrigins(Config c, List<String> allowOrigins) {
-        return new Config(c.host(), c.port(), c.backlog(), c.maxConnections(), c.pollTimeout(), c.maxMessageBytes(),
-                c.history(), c.historyTtl(), c.headerTimeout(), c.drainTimeout(), c.publishToken(), allowOrigins);
+    /**
+     * A server with the parser's defaults, except loopback, port 0, a short
+     * drain and a connection limit this JVM can afford; then the test's options.
+     */
+    static TestServer start(String... options) throws IOException {
+        var args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--drain-timeout", "2s",
+                "--max-connections", "10000"));
+        args.addAll(List.of(options));
+        try {
+            return new TestServer(PushServer.start(Config.fromArgs(args.toArray(String[]::new))));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     int port() {

@@ -1,8 +1,10 @@
 package io.loompush.server;
 
+import io.loompush.server.redis.RedisTarget;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every setting of the server, built once at start by {@link ConfigParser}
@@ -10,6 +12,9 @@ import java.util.List;
  *
  * @param allowOrigins origins allowed to long-poll from a browser; "*" for any, empty for none
  * @param publishToken the bearer token publish requires, or null for loopback-only publishing
+ * @param redis        where Redis is, or null for the embedded broker
+ * @param redisPrefix  what Redis channel names start with: {@code push:alice} for channel {@code alice}
+ * @param subscriptionLinger how long a node stays subscribed to a channel nobody polls here any more
  */
 public record Config(
         InetAddress host,
@@ -23,12 +28,20 @@ public record Config(
         Duration headerTimeout,
         Duration drainTimeout,
         String publishToken,
-        List<String> allowOrigins) {
+        List<String> allowOrigins,
+        RedisTarget redis,
+        String redisPrefix,
+        Duration subscriptionLinger) {
 
     /** The longest hold a client may ask for with {@code timeout}. */
     public static final Duration MAX_POLL_TIMEOUT = Duration.ofSeconds(120);
 
     public Config {
         allowOrigins = List.copyOf(allowOrigins);
+    }
+
+    /** The configuration these command-line options give, ignoring the environment: for embedding and tests. */
+    public static Config fromArgs(String... args) throws ConfigException {
+        return ConfigParser.parse(args, Map.of(), ConfigParser.openFilesLimit());
     }
 }

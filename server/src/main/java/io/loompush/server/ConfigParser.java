@@ -1,5 +1,8 @@
 package io.loompush.server;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import io.loompush.server.redis.RedisTarget;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -38,9 +41,23 @@ final class ConfigParser {
                     "time for a request head to arrive, then 408; again for a body; also the keep-alive idle time"),
             new Option("--drain-timeout", "DURATION", "10s", "on SIGTERM, how long answers in flight may take before exit"),
             new Option("--publish-token", "TOKEN", "", "bearer token that publish requires (empty: publish from loopback only)"),
-            new Option("--allow-origin", "ORIGINS", "", "origins that may poll from a browser, comma-separated, or *"));
+            new Option("--allow-origin", "ORIGINS", "", "origins that may poll from a browser, comma-separated, or *"),
+            new Option("--redis", "URL", "",
+                    "redis://[user:password@]host:port[/db] or rediss:// (TLS); empty: the embedded broker"),
+            new Option("--redis-prefix", "PREFIX", "push:", "Redis channel of loompush channel C: PREFIX + C"),
+            new Option("--subscription-linger", "DURATION", "30s",
+                    "how long a node stays subscribed to a channel nobody polls here any more"));
+
+    /** Assumed where the JVM cannot tell the open-files limit (not Unix). */
+    private static final long UNKNOWN_OPEN_FILES_LIMIT = 10_000;
 
     private ConfigParser() {}
+
+    static long openFilesLimit() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount()
+                : UNKNOWN_OPEN_FILES_LIMIT;
+    }
 
     static Config parse(String[] args, Map<String, String> env, long openFilesLimit) throws ConfigException {
         var values = new HashMap<String, String>();
@@ -77,7 +94,10 @@ final class ConfigParser {
                 duration(values, "--header-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
                 duration(values, "--drain-timeout", Duration.ZERO, Duration.ofHours(1)),
                 values.get("--publish-token").isEmpty() ? null : values.get("--publish-token"),
-                origins(values.get("--allow-origin")));
+                origins(values.get("--allow-origin")),
+                redis(values.get("--redis")),
+                prefix(values.get("--redis-prefix")),
+                duration(values, "--subscription-linger", Duration.ZERO, Duration.ofHours(1)));
     }
 
     static String help(long openFilesLimit) {
@@ -157,6 +177,24 @@ final class ConfigParser {
 
     private static String text(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    private static RedisTarget redis(String value) throws ConfigException {
+        if (value.isBlank()) {
+            return null;
+        }
+        try {
+            return RedisTarget.parse(value.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--redis: " + e.getMessage());
+        }
+    }
+
+    private static String prefix(String value) throws ConfigException {
+        if (!value.matches("[\\x21-\\x7E]{0,64}")) {
+            throw new ConfigException("--redis-prefix: at most 64 visible ASCII characters, no spaces");
+        }
+        return value;
     }
 
     private static List<String> origins(String value) throws ConfigException {

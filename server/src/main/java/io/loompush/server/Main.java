@@ -1,8 +1,6 @@
 package io.loompush.server;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,13 +8,11 @@ import org.slf4j.LoggerFactory;
 /** {@code java -jar loompush-server.jar [options]}: see {@code --help}. */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
-    /** Assumed where the JVM cannot tell the open-files limit (not Unix). */
-    private static final long UNKNOWN_OPEN_FILES_LIMIT = 10_000;
 
     private Main() {}
 
     public static void main(String[] args) {
-        long openFiles = openFilesLimit();
+        long openFiles = ConfigParser.openFilesLimit();
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             System.out.print(ConfigParser.help(openFiles));
             return;
@@ -47,14 +43,10 @@ public final class Main {
             log.warn("--max-connections {} is above what the open-files limit {} allows; raise it (ops/tune-kernel)",
                     config.maxConnections(), openFiles);
         }
-        log.info("loompush listening on {}:{} (embedded broker, up to {} connections, poll timeout {}s)",
-                config.host().getHostAddress(), server.port(), config.maxConnections(),
-                config.pollTimeout().toSeconds());
+        log.info("loompush listening on {}:{} ({}, up to {} connections, poll timeout {}s)",
+                config.host().getHostAddress(), server.port(),
+                config.redis() == null ? "embedded broker" : "redis " + config.redis(),
+                config.maxConnections(), config.pollTimeout().toSeconds());
     }
 
-    private static long openFilesLimit() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
-                ? unix.getMaxFileDescriptorCount()
-                : UNKNOWN_OPEN_FILES_LIMIT;
-    }
 }

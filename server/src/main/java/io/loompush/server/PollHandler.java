@@ -63,15 +63,15 @@ final class PollHandler {
                 : config.pollTimeout();
         int max = (int) number(query, "max", DEFAULT_MAX, 1, MAX_MAX);
         String cursor = query.getOrDefault("since", request.headers().first("Last-Event-ID"));
-        return new PollSpec(names.toArray(String[]::new), since(cursor, List.copyOf(names)), timeout, max,
-                request.keepAlive(), allowOrigin(request.headers().first("Origin")));
+        return new PollSpec(names.toArray(String[]::new), since(cursor, List.copyOf(names)), cursor == null, timeout,
+                max, request.keepAlive(), allowOrigin(request.headers().first("Origin")));
     }
 
     Response hold(PollSpec spec) {
         counters.held.incrementAndGet();
         Batch batch;
         try {
-            batch = poller.hold(spec.channels(), spec.since(), spec.max(), spec.timeout());
+            batch = poller.hold(spec.channels(), spec.since(), spec.fresh(), spec.max(), spec.timeout());
         } finally {
             counters.held.decrementAndGet();
         }

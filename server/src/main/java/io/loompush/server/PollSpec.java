@@ -7,6 +7,8 @@ import java.time.Duration;
  * sorted and distinct, and {@code since} has one position per channel
  * (the instant of arrival when the client sent no cursor).
  *
+ * @param fresh       whether {@code since} is the arrival, the client having sent no cursor
  * @param allowOrigin the CORS origin to answer with, or null
  */
-record PollSpec(String[] channels, long[] since, Duration timeout, int max, boolean keepAlive, String allowOrigin) {}
+record PollSpec(String[] channels, long[] since, boolean fresh, Duration timeout, int max, boolean keepAlive,
+                String allowOrigin) {}

@@ -5,6 +5,7 @@ import io.loompush.server.http.Json;
 import io.loompush.server.http.Request;
 import io.loompush.server.http.Response;
 import io.loompush.server.push.Broker;
+import io.loompush.server.push.BrokerUnavailableException;
 import io.loompush.server.push.Published;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +35,15 @@ final class PublishHandler {
         if (!ChannelNames.valid(name)) {
             throw new HttpError(400, "bad channel name");
         }
-        Published published = broker.publish(name, request.body());
+        Published published;
+        try {
+            published = broker.publish(name, request.body());
+        } catch (BrokerUnavailableException e) {
+            return Response.error(503, e.getMessage()).withHeader("Retry-After", "1");
+        }
         counters.published.increment();
         return Response.json(200, "{\"channel\":" + Json.string(published.channel())
-                + ",\"id\":" + Json.string(published.id())
+                + ",\"id\":" + (published.id() == null ? "null" : Json.string(published.id()))
                 + ",\"receivers\":" + published.receivers() + "}");
     }
 

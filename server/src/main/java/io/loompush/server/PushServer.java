@@ -3,9 +3,13 @@ package io.loompush.server;
 import io.loompush.server.http.Limits;
 import io.loompush.server.http.Response;
 import io.loompush.server.http.ResponseWriter;
+import io.loompush.server.push.Broker;
 import io.loompush.server.push.Channels;
 import io.loompush.server.push.EmbeddedBroker;
+import io.loompush.server.push.Feed;
 import io.loompush.server.push.MessageIds;
+import io.loompush.server.redis.RedisBroker;
+import io.loompush.server.redis.RedisFeed;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -37,6 +41,7 @@ public final class PushServer implements AutoCloseable {
     private final Semaphore permits;
     private final Counters counters = new Counters();
     private final Channels channels;
+    private final Broker broker;
     private final PollHandler polls;
     private final Router router;
     private final MemoryProbe memory;
@@ -51,11 +56,19 @@ public final class PushServer implements AutoCloseable {
         this.permits = new Semaphore(config.maxConnections());
         this.limits = Limits.withMaxBody(config.maxMessageBytes());
         var clock = Clock.systemUTC();
-        this.channels = new Channels(new MessageIds(MessageIds.newEpoch(), clock), clock, config.history(),
-                config.historyTtl()).start();
+        var ids = new MessageIds(MessageIds.newEpoch(), clock);
+        if (config.redis() == null) {
+            this.channels = new Channels(ids, Feed.ALWAYS, clock, config.history(), config.historyTtl()).start();
+            this.broker = new EmbeddedBroker(channels);
+        } else {
+            var feed = new RedisFeed(config.redis(), config.redisPrefix(), config.subscriptionLinger());
+            this.channels = new Channels(ids, feed, clock, config.history(), config.historyTtl()).start();
+            feed.start(channels);
+            this.broker = new RedisBroker(config.redis(), feed);
+        }
         this.polls = new PollHandler(config, channels, counters, this::draining);
-        this.router = new Router(polls, new PublishHandler(config, new EmbeddedBroker(channels), counters),
-                this::stats, this::draining);
+        this.router = new Router(polls, new PublishHandler(config, broker, counters), this::stats,
+                this::draining, broker::reachable);
         this.memory = new MemoryProbe();
         this.acceptThread = Thread.ofPlatform().name("loompush-accept").unstarted(this::acceptLoop);
     }
@@ -86,7 +99,8 @@ public final class PushServer implements AutoCloseable {
     Stats stats() {
         int connections = counters.connections.get();
         return new Stats(connections, counters.held.get(), channels.channelCount(), channels.mailboxCount(),
-                counters.published.sum(), counters.delivered.sum(), draining, memory.read(connections));
+                counters.published.sum(), counters.delivered.sum(), draining, memory.read(connections),
+                broker.statsJson());
     }
 
     /**
@@ -116,6 +130,7 @@ public final class PushServer implements AutoCloseable {
     @Override
     public void close() {
         drain();
+        broker.close();
         channels.close();
     }
 

@@ -27,12 +27,15 @@ final class Router {
     private final PublishHandler publishes;
     private final Supplier<Stats> stats;
     private final BooleanSupplier draining;
+    private final BooleanSupplier brokerReachable;
 
-    Router(PollHandler polls, PublishHandler publishes, Supplier<Stats> stats, BooleanSupplier draining) {
+    Router(PollHandler polls, PublishHandler publishes, Supplier<Stats> stats, BooleanSupplier draining,
+           BooleanSupplier brokerReachable) {
         this.polls = polls;
         this.publishes = publishes;
         this.stats = stats;
         this.draining = draining;
+        this.brokerReachable = brokerReachable;
     }
 
     Exchange route(Request request, InetAddress remote) {
@@ -67,9 +70,12 @@ final class Router {
         return new Answer(switch (path) {
             case "/healthz" -> {
                 allow(method, "GET");
-                yield draining.getAsBoolean()
-                        ? Response.error(503, "draining").withHeader("Retry-After", "1")
-                        : Response.json(200, "{\"status\":\"ok\"}");
+                if (draining.getAsBoolean()) {
+                    yield Response.error(503, "draining").withHeader("Retry-After", "1");
+                }
+                yield brokerReachable.getAsBoolean()
+                        ? Response.json(200, "{\"status\":\"ok\"}")
+                        : Response.error(503, "redis unreachable").withHeader("Retry-After", "1");
             }
             case "/stats" -> {
                 allow(method, "GET");

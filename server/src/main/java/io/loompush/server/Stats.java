@@ -1,8 +1,9 @@
 package io.loompush.server;
 
 /** One reading of the server's figures, as /stats JSON or /metrics text. */
+/** @param brokerJson the broker's own figures as a JSON object (Redis), or null */
 record Stats(int connections, int held, int channels, int mailboxes, long published, long delivered,
-             boolean draining, MemoryProbe.Memory memory) {
+             boolean draining, MemoryProbe.Memory memory, String brokerJson) {
 
     String toJson() {
         var m = memory;
@@ -20,7 +21,9 @@ record Stats(int connections, int held, int channels, int mailboxes, long publis
                 + ",\"perConnectionRssBytes\":" + m.perConnectionRss()
                 + ",\"kernelTcpBytes\":" + m.kernelTcp()
                 + ",\"kernelBytesPerSocketEstimate\":" + m.kernelPerSocket()
-                + "}}";
+                + "}"
+                + (brokerJson == null ? "" : ",\"redis\":" + brokerJson)
+                + "}";
     }
 
     /** Prometheus text format 0.0.4; a figure that could not be read is left out. */

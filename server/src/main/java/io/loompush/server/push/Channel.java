@@ -120,7 +120,7 @@ final class Channel {
     Look look(long since, int max, long position, long ttlMillis) {
         boolean gap = since < evictedUpTo || MessageIds.millis(since) <= createdAtMillis - ttlMillis;
         if (history == null || history.getLast().seq() <= since) {
-            return new Look(name, List.of(), false, position, gap);
+            return new Look(name, true, since, List.of(), false, position, gap);
         }
         var messages = new ArrayList<Message>(Math.min(max, history.size()));
         boolean more = false;
@@ -134,6 +134,6 @@ final class Channel {
             }
             messages.add(m);
         }
-        return new Look(name, messages, more, position, gap);
+        return new Look(name, true, since, messages, more, position, gap);
     }
 }

@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * park. A channel with no history and no held poll is removed in the same
  * step, so it holds no memory at all.
  *
+ * <p>The {@link Feed} hears when a channel comes to live here and when it goes
+ * (Redis subscribes and unsubscribes on that), and says since when the
+ * channel's messages have all reached this node, which the gap proof needs.
+ *
  * <p>History expiry needs no sweep: each channel with history has one entry in
  * a delay queue, due when its oldest message expires; one virtual thread takes
  * the due entries. Looks and publishes also drop expired messages on the way.
@@ -25,14 +29,16 @@ public final class Channels implements AutoCloseable {
     private final ConcurrentHashMap<String, Channel> map = new ConcurrentHashMap<>();
     private final DelayQueue<Due> expiries = new DelayQueue<>();
     private final MessageIds ids;
+    private final Feed feed;
     private final InstantSource clock;
     private final int historySize;
     private final long ttlMillis;
     private final AtomicInteger mailboxes = new AtomicInteger();
     private final Thread expiryThread;
 
-    public Channels(MessageIds ids, InstantSource clock, int historySize, Duration historyTtl) {
+    public Channels(MessageIds ids, Feed feed, InstantSource clock, int historySize, Duration historyTtl) {
         this.ids = ids;
+        this.feed = feed;
         this.clock = clock;
         this.historySize = historySize;
         this.ttlMillis = historyTtl.toMillis();
@@ -65,7 +71,7 @@ public final class Channels implements AutoCloseable {
         };
         map.compute(name, (key, channel) -> {
             if (channel == null) {
-                channel = new Channel(key, clock.millis());
+                channel = create(key);
             }
             channel.expire(clock.millis() - ttlMillis);
             result.seq = ids.next();
@@ -83,21 +89,44 @@ public final class Channels implements AutoCloseable {
     /**
      * Registers the mailbox on the channel (once; again is a no-op) and looks
      * at what the poll standing at {@code since} should get, in one step.
+     *
+     * @param fresh whether {@code since} is the poll's arrival rather than a
+     *        client's cursor: a fresh poll on a channel covered only since after
+     *        its arrival starts there, without a gap
      */
-    Look look(String name, Mailbox box, long since, int max) {
+    Look look(String name, Mailbox box, long since, boolean fresh, int max) {
         var look = new Look[1];
         map.compute(name, (key, channel) -> {
             if (channel == null) {
-                channel = new Channel(key, clock.millis());
+                channel = create(key);
             }
             if (channel.addWaiter(box)) {
                 mailboxes.incrementAndGet();
             }
+            long covered = feed.coveredSince(key);
+            if (covered == Feed.NOT_COVERED) {
+                look[0] = Look.uncovered(channel.name, since);
+                return channel;
+            }
+            long from = fresh ? Math.max(since, covered) : since;
             channel.expire(clock.millis() - ttlMillis);
-            look[0] = channel.look(since, max, ids.position(), ttlMillis);
+            Look seen = channel.look(from, max, ids.position(), ttlMillis);
+            look[0] = from < covered ? withGap(seen) : seen;
             return channel;
         });
         return look[0];
+    }
+
+    /** Signals the held polls of a channel to look again (its coverage changed). */
+    public void wake(String name) {
+        var woken = new Mailbox[][] {new Mailbox[0]};
+        map.computeIfPresent(name, (key, channel) -> {
+            woken[0] = channel.waiters();
+            return channel;
+        });
+        for (Mailbox box : woken[0]) {
+            box.signal();
+        }
     }
 
     /** Unregisters the mailbox; the channel goes away if nothing is left in it. */
@@ -106,21 +135,14 @@ public final class Channels implements AutoCloseable {
             if (channel.removeWaiter(box)) {
                 mailboxes.decrementAndGet();
             }
-            return channel.idle() ? null : channel;
+            return removeIfIdle(channel);
         });
     }
 
     /** Signals every held poll, so each answers now (the drain on shutdown). */
     public void wakeAll() {
         for (String name : map.keySet()) {
-            var woken = new Mailbox[][] {new Mailbox[0]};
-            map.computeIfPresent(name, (key, channel) -> {
-                woken[0] = channel.waiters();
-                return channel;
-            });
-            for (Mailbox box : woken[0]) {
-                box.signal();
-            }
+            wake(name);
         }
     }
 
@@ -164,8 +186,26 @@ public final class Channels implements AutoCloseable {
             channel.expiryScheduled = false;
             channel.expire(clock.millis() - ttlMillis);
             scheduleExpiry(channel);
-            return channel.idle() ? null : channel;
+            return removeIfIdle(channel);
         });
+    }
+
+    private Channel create(String name) {
+        feed.interested(name);
+        return new Channel(name, clock.millis());
+    }
+
+    /** The compute result that drops an idle channel from the map. */
+    private Channel removeIfIdle(Channel channel) {
+        if (!channel.idle()) {
+            return channel;
+        }
+        feed.uninterested(channel.name);
+        return null;
+    }
+
+    private static Look withGap(Look look) {
+        return new Look(look.channel(), true, look.since(), look.messages(), look.more(), look.position(), true);
     }
 
     private void scheduleExpiry(Channel channel) {

@@ -12,4 +12,17 @@ public final class EmbeddedBroker implements Broker {
     public Published publish(String channel, byte[] data) {
         return channels.publish(channel, data);
     }
+
+    @Override
+    public boolean reachable() {
+        return true;
+    }
+
+    @Override
+    public String statsJson() {
+        return null;
+    }
+
+    @Override
+    public void close() {}
 }

@@ -6,9 +6,19 @@ import java.util.List;
  * What one channel holds for a poll at one instant.
  *
  * @param channel  the registry's instance of the channel name
- * @param messages the messages after the poll's position, oldest first, at most max
+ * @param covered  whether this node receives the channel's messages now; when
+ *                 not, the look has nothing and says nothing about gaps yet
+ * @param since    the position the look started after (a fresh poll's arrival
+ *                 moves up to the moment coverage began)
+ * @param messages the messages after {@code since}, oldest first, at most max
  * @param more     whether more messages than max were there
- * @param position the cursor to return when all of them are taken
- * @param gap      whether messages between the poll's position and the first one are lost
+ * @param position the cursor to return when there is nothing new
+ * @param gap      whether messages between {@code since} and the first one may be lost
  */
-record Look(String channel, List<Message> messages, boolean more, long position, boolean gap) {}
+record Look(String channel, boolean covered, long since, List<Message> messages, boolean more, long position,
+            boolean gap) {
+
+    static Look uncovered(String channel, long since) {
+        return new Look(channel, false, since, List.of(), false, since, false);
+    }
+}

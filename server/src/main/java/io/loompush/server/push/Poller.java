@@ -1,6 +1,7 @@
 package io.loompush.server.push;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -9,14 +10,18 @@ import java.util.function.BooleanSupplier;
  * <pre>
  *   look at every channel (registering the mailbox) ──> messages or gap ──> answer
  *        ^                                                  │ nothing
- *        └──── signalled by a publish ── park on mailbox <──┘
- *                                          │ deadline passed or draining
- *                                          └──> one last look ──> answer
+ *        └─ signalled by a publish or by coverage ── park <─┘
+ *                                                     │ deadline passed or draining
+ *                                                     └──> one last look ──> answer
  * </pre>
  *
  * The mailbox stays registered from the first look to the answer, and each
  * look registers and reads in one locked step, so a message published at any
  * point after the first look either is in a look or signals the mailbox.
+ *
+ * <p>A channel this node does not receive yet (a Redis subscription on its
+ * way, or Redis down) is waited for: its look says nothing until coverage
+ * begins, and then a fresh poll's start moves up to that moment.
  */
 public final class Poller {
     private final Channels channels;
@@ -31,19 +36,27 @@ public final class Poller {
      * @param names the poll's channels; replaced in place by the registry's own
      *        instances, so a held poll keeps no string of its request
      * @param since the positions the poll starts after
+     * @param fresh whether {@code since} is the poll's arrival, not a client's cursor
      */
-    public Batch hold(String[] names, long[] since, int max, Duration timeout) {
+    public Batch hold(String[] names, long[] since, boolean fresh, int max, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long[] at = since.clone();
+        boolean[] open = new boolean[names.length];
+        Arrays.fill(open, fresh);
         var box = new Mailbox();
         var looks = new Look[names.length];
         try {
             boolean timedOut = timeout.isZero();
             while (true) {
                 for (int i = 0; i < names.length; i++) {
-                    looks[i] = channels.look(names[i], box, since[i], max);
+                    looks[i] = channels.look(names[i], box, at[i], open[i], max);
                     names[i] = looks[i].channel();
+                    if (looks[i].covered() && open[i]) {
+                        at[i] = looks[i].since();
+                        open[i] = false;
+                    }
                 }
-                Batch batch = Batch.of(looks, since, max);
+                Batch batch = Batch.of(looks, at, max);
                 if (!batch.messages().isEmpty() || batch.gap() || timedOut || draining.getAsBoolean()) {
                     return batch;
                 }

@@ -13,7 +13,7 @@ class ChannelsTest {
 
     private final TestClock clock = new TestClock();
     private final MessageIds ids = new MessageIds("ep", clock);
-    private final Channels channels = new Channels(ids, clock, 3, TTL);
+    private final Channels channels = new Channels(ids, Feed.ALWAYS, clock, 3, TTL);
 
     private static byte[] bytes(String s) {
         return s.getBytes();
@@ -22,7 +22,7 @@ class ChannelsTest {
     private Look look(String channel, long since) {
         var box = new Mailbox();
         try {
-            return channels.look(channel, box, since, 100);
+            return channels.look(channel, box, since, false, 100);
         } finally {
             channels.release(channel, box);
         }
@@ -68,7 +68,7 @@ class ChannelsTest {
     @Test
     void anIdleChannelHoldsNoMemoryAndExpiredHistoryGoesAway() {
         var box = new Mailbox();
-        channels.look("a", box, channels.arrival(), 1);
+        channels.look("a", box, channels.arrival(), true, 1);
         assertEquals(1, channels.channelCount());
         assertEquals(1, channels.mailboxCount());
         channels.release("a", box);
@@ -114,9 +114,9 @@ class ChannelsTest {
     void publishSignalsEveryMailboxOfTheChannelAndCountsThem() {
         var one = new Mailbox();
         var two = new Mailbox();
-        channels.look("news", one, channels.arrival(), 1);
-        channels.look("news", two, channels.arrival(), 1);
-        channels.look("news", two, channels.arrival(), 1);
+        channels.look("news", one, channels.arrival(), true, 1);
+        channels.look("news", two, channels.arrival(), true, 1);
+        channels.look("news", two, channels.arrival(), true, 1);
         assertEquals(2, channels.mailboxCount());
         assertEquals(2, channels.publish("news", bytes("hi")).receivers());
         assertTrue(one.await(System.nanoTime()));
@@ -132,7 +132,7 @@ class ChannelsTest {
             channels.publish("a", bytes(s));
         }
         var box = new Mailbox();
-        Look look = channels.look("a", box, 0, 2);
+        Look look = channels.look("a", box, 0, false, 2);
         channels.release("a", box);
         assertEquals(List.of("1", "2"), texts(look));
         assertTrue(look.more());

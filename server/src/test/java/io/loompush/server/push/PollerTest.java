@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class PollerTest {
     private final TestClock clock = new TestClock();
-    private final Channels channels = new Channels(new MessageIds("ep", clock), clock, 64, Duration.ofMinutes(5));
+    private final Channels channels = new Channels(new MessageIds("ep", clock), Feed.ALWAYS, clock, 64,
+            Duration.ofMinutes(5));
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Poller poller = new Poller(channels, draining::get);
 
@@ -25,7 +26,7 @@ class PollerTest {
 
     private Future<Batch> holdInBackground(String[] names, long[] since, Duration timeout) throws Exception {
         var future = new CompletableFuture<Batch>();
-        Thread.ofVirtual().start(() -> future.complete(poller.hold(names, since, 100, timeout)));
+        Thread.ofVirtual().start(() -> future.complete(poller.hold(names, since, true, 100, timeout)));
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (channels.mailboxCount() < names.length && System.nanoTime() < deadline) {
             Thread.sleep(1);
@@ -49,30 +50,30 @@ class PollerTest {
     void aMessagePublishedAfterThePollArrivedButBeforeItRegisteredIsDelivered() {
         long arrival = channels.arrival();
         channels.publish("a", "early".getBytes());
-        Batch batch = poller.hold(new String[] {"a"}, new long[] {arrival}, 10, Duration.ofSeconds(5));
+        Batch batch = poller.hold(new String[] {"a"}, new long[] {arrival}, true, 10, Duration.ofSeconds(5));
         assertEquals(List.of("a:early"), texts(batch));
         assertFalse(batch.gap());
     }
 
     @Test
     void aTimedOutPollAnswersEmptyWithAPositionThatMissesNothing() {
-        Batch batch = poller.hold(new String[] {"a"}, new long[] {channels.arrival()}, 10, Duration.ofMillis(20));
+        Batch batch = poller.hold(new String[] {"a"}, new long[] {channels.arrival()}, true, 10, Duration.ofMillis(20));
         assertTrue(batch.messages().isEmpty());
         channels.publish("a", "after".getBytes());
-        assertEquals(List.of("a:after"), texts(poller.hold(new String[] {"a"}, batch.positions(), 10, Duration.ZERO)));
+        assertEquals(List.of("a:after"), texts(poller.hold(new String[] {"a"}, batch.positions(), false, 10, Duration.ZERO)));
         assertEquals(0, channels.mailboxCount());
     }
 
     @Test
     void multiChannelAnswersComeInPublishOrderAndMaxMovesEachCursorOnlyPastWhatWasSent() {
-        long[] start = poller.hold(new String[] {"a", "b"}, new long[] {channels.arrival(), channels.arrival()}, 10,
+        long[] start = poller.hold(new String[] {"a", "b"}, new long[] {channels.arrival(), channels.arrival()}, true, 10,
                 Duration.ZERO).positions();
         channels.publish("b", "1".getBytes());
         channels.publish("a", "2".getBytes());
         channels.publish("b", "3".getBytes());
-        Batch first = poller.hold(new String[] {"a", "b"}, start, 2, Duration.ZERO);
+        Batch first = poller.hold(new String[] {"a", "b"}, start, false, 2, Duration.ZERO);
         assertEquals(List.of("b:1", "a:2"), texts(first));
-        Batch rest = poller.hold(new String[] {"a", "b"}, first.positions(), 2, Duration.ZERO);
+        Batch rest = poller.hold(new String[] {"a", "b"}, first.positions(), false, 2, Duration.ZERO);
         assertEquals(List.of("b:3"), texts(rest));
         assertFalse(rest.gap());
     }
@@ -89,7 +90,7 @@ class PollerTest {
     void namesAreReplacedByTheRegistrysInstances() {
         channels.publish("a", "x".getBytes());
         String[] names = {new String("a")};
-        Batch batch = poller.hold(names, new long[] {0}, 10, Duration.ZERO);
+        Batch batch = poller.hold(names, new long[] {0}, false, 10, Duration.ZERO);
         assertTrue(names[0] == batch.messages().getFirst().channel());
     }
 
@@ -99,7 +100,7 @@ class PollerTest {
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             var futures = new java.util.ArrayList<Future<Batch>>();
             for (int i = 0; i < polls; i++) {
-                futures.add(executor.submit(() -> poller.hold(new String[] {"news"}, new long[] {channels.arrival()}, 10,
+                futures.add(executor.submit(() -> poller.hold(new String[] {"news"}, new long[] {channels.arrival()}, true, 10,
                         Duration.ofSeconds(30))));
             }
             long deadline = System.nanoTime() + 10_000_000_000L;

@@ -1,0 +1,359 @@
+package io.loompush.server.redis;
+
+import io.loompush.server.push.Channels;
+import io.loompush.server.push.Feed;
+import io.loompush.server.push.Published;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The node's subscription to Redis: one platform listener thread on one
+ * subscriber connection, and one virtual thread that decides what to
+ * subscribe to and is the only one to send commands on that connection.
+ *
+ * <pre>
+ *   listener:  connect ──> SUBSCRIBE control ──> read messages ... link lost ──> back off ──> connect
+ *                          (confirmed: connected)                 (every coverage ends)
+ *   manager:   every change or second: SUBSCRIBE what is wanted and not yet sent on this connection,
+ *              UNSUBSCRIBE what lingered unwanted long enough, PING; no PONG for long: drop the link
+ * </pre>
+ *
+ * A channel is wanted from the moment it comes to live on this node (a poll or
+ * history) until a linger after it leaves, so clients that poll again at once
+ * cause no churn. A channel is covered from its SUBSCRIBE confirmation until the
+ * link breaks: messages outside that time never reached this node, and
+ * {@link #coveredSince} lets the history say so with a gap.
+ *
+ * <p>The listener only hands over: a message goes into the channel's history
+ * and wakes its mailboxes, never touching a client socket.
+ */
+public final class RedisFeed implements Feed, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisFeed.class);
+    private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
+    /** A link that answers no PING for this long is dropped and reconnected. */
+    private static final Duration DEAD_LINK = Duration.ofSeconds(6);
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** Channels per SUBSCRIBE or UNSUBSCRIBE command. */
+    private static final int BATCH = 1000;
+    /** Never a channel name (names cannot hold '!'): subscribed first on every link, it says the link is up. */
+    private static final String CONTROL = "!loompush";
+
+    /** One wanted channel. {@code generation} is the link its SUBSCRIBE was sent on. */
+    private static final class Subscription {
+        volatile long coveredSince = NOT_COVERED;
+        volatile long unwantedSinceNanos;
+        volatile boolean unwanted;
+        volatile int generation = -1;
+    }
+
+    private record Unwanted(String channel, Subscription subscription, long atNanos) {}
+
+    private final RedisTarget target;
+    private final String prefix;
+    private final long lingerNanos;
+    private final Echoes echoes = new Echoes();
+    private final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<String> toSubscribe = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Unwanted> toUnsubscribe = new ConcurrentLinkedQueue<>();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final Thread listenerThread;
+    private final Thread managerThread;
+    private volatile Channels channels;
+    private volatile Link link;
+    private volatile boolean closed;
+
+    public RedisFeed(RedisTarget target, String prefix, Duration linger) {
+        this.target = target;
+        this.prefix = prefix;
+        this.lingerNanos = linger.toNanos();
+        this.listenerThread = Thread.ofPlatform().name("loompush-redis-listener").daemon().unstarted(this::listen);
+        this.managerThread = Thread.ofVirtual().name("loompush-redis-subscriptions").unstarted(this::manage);
+    }
+
+    /** Starts listening; messages go into these channels. */
+    public void start(Channels into) {
+        this.channels = into;
+        listenerThread.start();
+        managerThread.start();
+    }
+
+    public boolean connected() {
+        Link current = link;
+        return current != null && current.up;
+    }
+
+    Echoes echoes() {
+        return echoes;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    /** The /stats figures of the Redis link, as a JSON object. */
+    public String statsJson() {
+        long covered = subscriptions.values().stream().filter(s -> s.coveredSince != NOT_COVERED).count();
+        return "{\"connected\":" + connected() + ",\"subscribedChannels\":" + covered
+                + ",\"wantedChannels\":" + subscriptions.size() + ",\"reconnects\":" + reconnects.get() + "}";
+    }
+
+    @Override
+    public void interested(String channel) {
+        // Atomic with the manager's removal of a lingering subscription (see due()).
+        Subscription s = subscriptions.compute(channel, (key, existing) -> {
+            var wanted = existing == null ? new Subscription() : existing;
+            wanted.unwanted = false;
+            return wanted;
+        });
+        if (s.generation < 0) {
+            toSubscribe.add(channel);
+            LockSupport.unpark(managerThread);
+        }
+    }
+
+    @Override
+    public void uninterested(String channel) {
+        Subscription s = subscriptions.get(channel);
+        if (s != null) {
+            long now = System.nanoTime();
+            s.unwantedSinceNanos = now;
+            s.unwanted = true;
+            toUnsubscribe.add(new Unwanted(channel, s, now));
+        }
+    }
+
+    @Override
+    public long coveredSince(String channel) {
+        Subscription s = subscriptions.get(channel);
+        return s == null ? NOT_COVERED : s.coveredSince;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Link current = link;
+        if (current != null) {
+            current.drop();
+        }
+        LockSupport.unpark(managerThread);
+        listenerThread.interrupt();
+    }
+
+    // ---- the listener thread ----
+
+    private void listen() {
+        long backoff = MIN_BACKOFF.toNanos();
+        int generation = 0;
+        boolean quiet = false;
+        while (!closed) {
+            var current = new Link(++generation);
+            try (var jedis = new Jedis(target.hostAndPort(), target.clientConfig(0, "loompush-subscriber"))) {
+                current.connection = jedis.getConnection();
+                link = current;
+                current.proceed(current.connection, bytes(prefix + CONTROL));
+            } catch (JedisException | IllegalStateException e) {
+                // One line when the link breaks or the first try fails, not one per retry.
+                if (!closed && (!quiet || current.up)) {
+                    log.warn("redis {} unreachable: {}; retrying with backoff", target, e.getMessage());
+                }
+            }
+            quiet = true;
+            boolean wasUp = current.up;
+            current.up = false;
+            endCoverage();
+            if (closed) {
+                break;
+            }
+            if (wasUp) {
+                reconnects.incrementAndGet();
+                backoff = MIN_BACKOFF.toNanos();
+            }
+            LockSupport.parkNanos(backoff);
+            backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
+        }
+    }
+
+    /** The link is gone: nothing is covered, and everything wanted must be sent again on the next link. */
+    private void endCoverage() {
+        for (var entry : subscriptions.entrySet()) {
+            entry.getValue().coveredSince = NOT_COVERED;
+            entry.getValue().generation = -1;
+        }
+        Channels into = channels;
+        for (String channel : subscriptions.keySet()) {
+            into.wake(channel);
+        }
+    }
+
+    /** One subscriber connection and its callbacks, run on the listener thread. */
+    private final class Link extends BinaryJedisPubSub {
+        final int generation;
+        volatile Connection connection;
+        volatile boolean up;
+        volatile long lastPongNanos = System.nanoTime();
+
+        Link(int generation) {
+            this.generation = generation;
+        }
+
+        @Override
+        public void onSubscribe(byte[] channel, int count) {
+            String name = name(channel);
+            if (name.equals(CONTROL)) {
+                up = true;
+                lastPongNanos = System.nanoTime();
+                log.info("redis {}: subscriber connected", target);
+                LockSupport.unpark(managerThread);
+                return;
+            }
+            Subscription s = subscriptions.get(name);
+            if (s != null && s.generation == generation) {
+                s.coveredSince = channels.arrival();
+                channels.wake(name);
+            }
+        }
+
+        @Override
+        public void onMessage(byte[] channel, byte[] message) {
+            String name = name(channel);
+            if (!subscriptions.containsKey(name)) {
+                return;
+            }
+            Published delivered = channels.publish(name, message);
+            echoes.arrived(name, message, delivered);
+        }
+
+        @Override
+        public void onPong(byte[] pattern) {
+            lastPongNanos = System.nanoTime();
+        }
+
+        void drop() {
+            Connection c = connection;
+            if (c != null) {
+                c.disconnect();
+            }
+        }
+
+        private String name(byte[] channel) {
+            return new String(channel, prefix.length(), channel.length - prefix.length(), StandardCharsets.UTF_8);
+        }
+    }
+
+    // ---- the manager thread ----
+
+    private void manage() {
+        int resubscribed = 0;
+        long lastPing = System.nanoTime();
+        while (!closed) {
+            LockSupport.parkNanos(PING_INTERVAL.toNanos() / 2);
+            Link current = link;
+            if (current == null || !current.up) {
+                continue;
+            }
+            try {
+                if (resubscribed != current.generation) {
+                    toSubscribe.clear();
+                    send(current, true, new ArrayList<>(subscriptions.keySet()));
+                    resubscribed = current.generation;
+                } else {
+                    send(current, true, drain(toSubscribe));
+                }
+                send(current, false, due());
+                long now = System.nanoTime();
+                if (now - current.lastPongNanos > DEAD_LINK.toNanos()) {
+                    log.warn("redis {}: no answer to PING for {} ms, reconnecting", target,
+                            (now - current.lastPongNanos) / 1_000_000);
+                    current.drop();
+                } else if (now - lastPing >= PING_INTERVAL.toNanos()) {
+                    current.ping();
+                    lastPing = now;
+                }
+            } catch (JedisException | IllegalStateException e) {
+                log.debug("redis {}: subscription change failed, the link is going down: {}", target, e.toString());
+            }
+        }
+    }
+
+    /** Sends SUBSCRIBE (or UNSUBSCRIBE) for the channels in batches, marking what was sent on which link. */
+    private void send(Link current, boolean subscribe, List<String> channels) {
+        var batch = new ArrayList<byte[]>(Math.min(BATCH, channels.size()));
+        for (String channel : channels) {
+            Subscription s = subscriptions.get(channel);
+            if (subscribe) {
+                if (s == null || s.unwanted || s.generation == current.generation) {
+                    continue;
+                }
+                s.generation = current.generation;
+            }
+            batch.add(bytes(prefix + channel));
+            if (batch.size() == BATCH) {
+                flush(current, subscribe, batch);
+            }
+        }
+        flush(current, subscribe, batch);
+    }
+
+    private void flush(Link current, boolean subscribe, List<byte[]> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        byte[][] names = batch.toArray(new byte[0][]);
+        if (subscribe) {
+            current.subscribe(names);
+        } else {
+            current.unsubscribe(names);
+        }
+        batch.clear();
+    }
+
+    /**
+     * The channels unwanted for a whole linger, removed from the wanted set.
+     * The queue is in time order, as the linger is the same for all.
+     */
+    private List<String> due() {
+        var due = new ArrayList<String>();
+        long now = System.nanoTime();
+        for (Unwanted head = toUnsubscribe.peek(); head != null && now - head.atNanos() >= lingerNanos;
+                head = toUnsubscribe.peek()) {
+            toUnsubscribe.poll();
+            Unwanted unwanted = head;
+            Subscription s = unwanted.subscription();
+            boolean[] removed = {false};
+            subscriptions.computeIfPresent(unwanted.channel(), (key, current) -> {
+                removed[0] = current == s && s.unwanted && s.unwantedSinceNanos == unwanted.atNanos();
+                return removed[0] ? null : current;
+            });
+            if (removed[0] && s.generation >= 0) {
+                due.add(unwanted.channel());
+            }
+        }
+        return due;
+    }
+
+    private static List<String> drain(ConcurrentLinkedQueue<String> queue) {
+        var drained = new ArrayList<String>();
+        String channel;
+        while ((channel = queue.poll()) != null) {
+            drained.add(channel);
+        }
+        return drained;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
