@@ -85,6 +85,16 @@ class ConfigParserTest {
     }
 
     @Test
+    void redisIsOffByDefaultAndAMalformedUrlIsRefused() throws ConfigException {
+        assertNull(parse(Map.of()).redis());
+        assertEquals("push:", parse(Map.of()).redisPrefix());
+        assertEquals(Duration.ofSeconds(30), parse(Map.of()).subscriptionLinger());
+        assertEquals(6380, parse(Map.of("LOOMPUSH_REDIS", "redis://h:6380")).redis().port());
+        assertTrue(refusal("--redis", "http://h").startsWith("--redis: "));
+        assertTrue(refusal("--redis-prefix", "a b").startsWith("--redis-prefix: "));
+    }
+
+    @Test
     void originsAreAListOrAStar() throws ConfigException {
         assertEquals(List.of("https://a.example", "http://b.example:8080"),
                 parse(Map.of(), "--allow-origin", "https://a.example, http://b.example:8080").allowOrigins());
