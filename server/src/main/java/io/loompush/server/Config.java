@@ -26,6 +26,7 @@ public record Config(
         int history,
         Duration historyTtl,
         Duration headerTimeout,
+        Duration writeTimeout,
         Duration drainTimeout,
         String publishToken,
         List<String> allowOrigins,

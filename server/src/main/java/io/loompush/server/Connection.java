@@ -26,27 +26,21 @@ import org.slf4j.LoggerFactory;
 final class Connection implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
-    private final Socket socket;
-    private final Router router;
-    private final PollHandler polls;
-    private final Counters counters;
-    private final Semaphore permits;
-    private final Limits limits;
-    private final Duration headerTimeout;
+    /** What every connection shares: one instance per server, so a connection costs two references. */
+    record Shared(Router router, PollHandler polls, Counters counters, Semaphore permits, Limits limits,
+                  Duration headerTimeout, WriteDeadlines writeDeadlines) {}
 
-    Connection(Socket socket, Router router, PollHandler polls, Counters counters, Semaphore permits,
-               Limits limits, Duration headerTimeout) {
+    private final Socket socket;
+    private final Shared shared;
+
+    Connection(Socket socket, Shared shared) {
         this.socket = socket;
-        this.router = router;
-        this.polls = polls;
-        this.counters = counters;
-        this.permits = permits;
-        this.limits = limits;
-        this.headerTimeout = headerTimeout;
+        this.shared = shared;
     }
 
     @Override
     public void run() {
+        Counters counters = shared.counters();
         counters.connections.incrementAndGet();
         try {
             serve();
@@ -60,14 +54,15 @@ final class Connection implements Runnable {
         } finally {
             closeQuietly();
             counters.connections.decrementAndGet();
-            permits.release();
+            shared.permits().release();
         }
     }
 
     private void serve() throws IOException {
         socket.setTcpNoDelay(true);
-        var reader = new RequestReader(socket.getInputStream(), socket::setSoTimeout, limits, headerTimeout);
         OutputStream out = socket.getOutputStream();
+        var reader = new RequestReader(socket.getInputStream(), socket::setSoTimeout,
+                () -> ResponseWriter.writeContinue(out), shared.limits(), shared.headerTimeout());
         boolean first = true;
         while (true) {
             Exchange exchange = next(reader, first);
@@ -75,16 +70,16 @@ final class Connection implements Runnable {
                 return;
             }
             first = false;
-            counters.inFlight.incrementAndGet();
+            shared.counters().inFlight.incrementAndGet();
             Response response;
             try {
                 response = switch (exchange) {
                     case Answer(Response answer) -> answer;
-                    case Hold(PollSpec spec) -> polls.hold(spec);
+                    case Hold(PollSpec spec) -> shared.polls().hold(spec);
                 };
-                ResponseWriter.write(out, response);
+                write(out, response);
             } finally {
-                counters.inFlight.decrementAndGet();
+                shared.counters().inFlight.decrementAndGet();
             }
             if (response.close()) {
                 return;
@@ -96,9 +91,18 @@ final class Connection implements Runnable {
     private Exchange next(RequestReader reader, boolean first) throws IOException {
         try {
             var request = reader.read(first);
-            return request == null ? null : router.route(request, socket.getInetAddress());
+            return request == null ? null : shared.router().route(request, socket.getInetAddress());
         } catch (HttpError e) {
             return new Answer(Response.error(e.status(), e.reason()).closing());
+        }
+    }
+
+    private void write(OutputStream out, Response response) throws IOException {
+        var deadline = shared.writeDeadlines().arm(socket);
+        try {
+            ResponseWriter.write(out, response);
+        } finally {
+            deadline.cancel(false);
         }
     }
 

@@ -42,10 +42,9 @@ public final class PushServer implements AutoCloseable {
     private final Counters counters = new Counters();
     private final Channels channels;
     private final Broker broker;
-    private final PollHandler polls;
-    private final Router router;
     private final MemoryProbe memory;
-    private final Limits limits;
+    private final WriteDeadlines writeDeadlines;
+    private final Connection.Shared shared;
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("loompush-conn").factory();
     private final Thread acceptThread;
     private volatile boolean draining;
@@ -54,7 +53,7 @@ public final class PushServer implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.permits = new Semaphore(config.maxConnections());
-        this.limits = Limits.withMaxBody(config.maxMessageBytes());
+        this.writeDeadlines = new WriteDeadlines(config.writeTimeout());
         var clock = Clock.systemUTC();
         var ids = new MessageIds(MessageIds.newEpoch(), clock);
         if (config.redis() == null) {
@@ -66,9 +65,11 @@ public final class PushServer implements AutoCloseable {
             feed.start(channels);
             this.broker = new RedisBroker(config.redis(), feed);
         }
-        this.polls = new PollHandler(config, channels, counters, this::draining);
-        this.router = new Router(polls, new PublishHandler(config, broker, counters), this::stats,
+        var polls = new PollHandler(config, channels, counters, this::draining);
+        var router = new Router(polls, new PublishHandler(config, broker, counters), this::stats,
                 this::draining, broker::reachable);
+        this.shared = new Connection.Shared(router, polls, counters, permits,
+                Limits.withMaxBody(config.maxMessageBytes()), config.headerTimeout(), writeDeadlines);
         this.memory = new MemoryProbe();
         this.acceptThread = Thread.ofPlatform().name("loompush-accept").unstarted(this::acceptLoop);
     }
@@ -132,6 +133,7 @@ public final class PushServer implements AutoCloseable {
         drain();
         broker.close();
         channels.close();
+        writeDeadlines.close();
     }
 
     private void acceptLoop() {
@@ -156,8 +158,7 @@ public final class PushServer implements AutoCloseable {
                 continue;
             }
             try {
-                connectionThreads.newThread(new Connection(socket, router, polls, counters, permits, limits,
-                        config.headerTimeout())).start();
+                connectionThreads.newThread(new Connection(socket, shared)).start();
             } catch (RuntimeException | OutOfMemoryError e) {
                 permits.release();
                 closeQuietly(socket);

@@ -6,6 +6,7 @@ import io.loompush.server.http.Response;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -20,6 +21,9 @@ final class Router {
 
     record Hold(PollSpec spec) implements Exchange {}
 
+    /** The methods of RFC 9110: a wrong one of these is 405, anything else 501. */
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
     private static final String POLL = "/poll/";
     private static final String PUBLISH = "/publish/";
 
@@ -93,7 +97,9 @@ final class Router {
 
     private static void allow(String method, String allowed) throws HttpError {
         if (!method.equals(allowed)) {
-            throw new HttpError(405, "method not allowed");
+            throw KNOWN_METHODS.contains(method)
+                    ? new HttpError(405, "method not allowed")
+                    : new HttpError(501, "method not implemented");
         }
     }
 }

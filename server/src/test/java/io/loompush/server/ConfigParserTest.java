@@ -31,6 +31,7 @@ class ConfigParserTest {
         assertEquals(Duration.ofMinutes(5), c.historyTtl());
         assertEquals(Duration.ofSeconds(10), c.headerTimeout());
         assertEquals(Duration.ofSeconds(10), c.drainTimeout());
+        assertEquals(Duration.ofSeconds(30), c.writeTimeout());
         assertEquals(OPEN_FILES - ConfigParser.RESERVED_DESCRIPTORS, c.maxConnections());
         assertNull(c.publishToken());
         assertEquals(List.of(), c.allowOrigins());

@@ -69,10 +69,14 @@ public final class RequestParser {
             if (i == from || b[i - 1] != '\r') {
                 throw new HttpError(400, "bare LF in request head");
             }
-            if (firstLine && i - 1 - from > limits.maxRequestLine()) {
-                throw new HttpError(414, "request line too long");
+            if (firstLine) {
+                if (i - 1 - from > limits.maxRequestLine()) {
+                    throw new HttpError(414, "request line too long");
+                }
+                // Refuse garbage (a TLS handshake, a wrong protocol) now rather than wait for a head that never ends.
+                requestLine(b, from, i - 1);
+                firstLine = false;
             }
-            firstLine = false;
             if (i + 1 - from > limits.maxHeadBytes()) {
                 throw new HttpError(431, "request head too large");
             }
@@ -96,25 +100,8 @@ public final class RequestParser {
      */
     public static Request parseHead(byte[] b, int from, int end, Limits limits) throws HttpError {
         int lineEnd = indexOfCrlf(b, from, end);
-        String method = null;
-        String target = null;
-        String version = null;
-        int sp1 = indexOf(b, (byte) ' ', from, lineEnd);
-        int sp2 = sp1 < 0 ? -1 : indexOf(b, (byte) ' ', sp1 + 1, lineEnd);
-        if (sp1 > from && sp2 > sp1 + 1 && sp2 < lineEnd - 1) {
-            method = token(b, from, sp1);
-            target = target(b, sp1 + 1, sp2);
-            version = ascii(b, sp2 + 1, lineEnd);
-        }
-        if (method == null || target == null) {
-            throw new HttpError(400, "malformed request line");
-        }
-        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-            if (version.matches("HTTP/[0-9]\\.[0-9]")) {
-                throw new HttpError(505, "HTTP version not supported");
-            }
-            throw new HttpError(400, "malformed request line");
-        }
+        String[] line = requestLine(b, from, lineEnd);
+        String version = line[2];
 
         var fields = new ArrayList<Headers.Field>();
         int lineStart = lineEnd + 2;
@@ -131,7 +118,31 @@ public final class RequestParser {
         if (hosts > 1 || hosts == 0 && version.equals("HTTP/1.1")) {
             throw new HttpError(400, hosts == 0 ? "missing Host header" : "duplicate Host header");
         }
-        return new Request(method, target, version, headers, new byte[0]);
+        return new Request(line[0], line[1], version, headers, new byte[0]);
+    }
+
+    /** Method, target and version of {@code b[from, to)}, the request line without its CRLF. */
+    private static String[] requestLine(byte[] b, int from, int to) throws HttpError {
+        int sp1 = indexOf(b, (byte) ' ', from, to);
+        int sp2 = sp1 < 0 ? -1 : indexOf(b, (byte) ' ', sp1 + 1, to);
+        String method = null;
+        String target = null;
+        String version = null;
+        if (sp1 > from && sp2 > sp1 + 1 && sp2 < to - 1) {
+            method = token(b, from, sp1);
+            target = target(b, sp1 + 1, sp2);
+            version = ascii(b, sp2 + 1, to);
+        }
+        if (method == null || target == null) {
+            throw new HttpError(400, "malformed request line");
+        }
+        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
+            if (version.matches("HTTP/[0-9]\\.[0-9]")) {
+                throw new HttpError(505, "HTTP version not supported");
+            }
+            throw new HttpError(400, "malformed request line");
+        }
+        return new String[] {method, target, version};
     }
 
     /**
@@ -167,6 +178,22 @@ public final class RequestParser {
             throw new HttpError(413, "body too large");
         }
         return length;
+    }
+
+    /**
+     * Whether the client waits for {@code 100 Continue} before its body.
+     *
+     * @throws HttpError 417 for any other expectation
+     */
+    public static boolean expectsContinue(Request head) throws HttpError {
+        String expect = head.headers().first("Expect");
+        if (expect == null || head.http10()) {
+            return false;
+        }
+        if (!expect.equalsIgnoreCase("100-continue")) {
+            throw new HttpError(417, "unsupported expectation");
+        }
+        return true;
     }
 
     /**

@@ -25,20 +25,29 @@ public final class RequestReader {
         void set(int millis) throws SocketException;
     }
 
+    /** Writes {@code 100 Continue} to a client that waits for it before sending its body (curl does, over 1 KiB). */
+    @FunctionalInterface
+    public interface Continue {
+        void send() throws IOException;
+    }
+
     private static final int INITIAL_BUFFER = 1024;
     private static final int MAX_CHUNK_LINE = 1024;
 
     private final InputStream in;
     private final ReadTimeout readTimeout;
+    private final Continue interim;
     private final Limits limits;
     private final Duration headerTimeout;
     private byte[] buf;
     private int start;
     private int end;
 
-    public RequestReader(InputStream in, ReadTimeout readTimeout, Limits limits, Duration headerTimeout) {
+    public RequestReader(InputStream in, ReadTimeout readTimeout, Continue interim, Limits limits,
+                         Duration headerTimeout) {
         this.in = in;
         this.readTimeout = readTimeout;
+        this.interim = interim;
         this.limits = limits;
         this.headerTimeout = headerTimeout;
     }
@@ -84,6 +93,9 @@ public final class RequestReader {
             }
         }
         long length = RequestParser.bodyLength(head, limits);
+        if (RequestParser.expectsContinue(head) && length != 0 && start == end) {
+            interim.send();
+        }
         byte[] body = length == 0 ? head.body() : readBody(length, System.nanoTime() + headerTimeout.toNanos());
         if (start == end) {
             buf = null;

@@ -29,6 +29,12 @@ public final class ResponseWriter {
         out.flush();
     }
 
+    /** The interim answer to {@code Expect: 100-continue}. */
+    public static void writeContinue(OutputStream out) throws IOException {
+        out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
     static String reason(int status) {
         return switch (status) {
             case 200 -> "OK";
@@ -39,9 +45,11 @@ public final class ResponseWriter {
             case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";
             case 413 -> "Content Too Large";
+            case 417 -> "Expectation Failed";
             case 414 -> "URI Too Long";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
             case 503 -> "Service Unavailable";
             case 505 -> "HTTP Version Not Supported";
             default -> "Unknown";

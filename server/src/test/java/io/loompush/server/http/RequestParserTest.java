@@ -48,6 +48,12 @@ class RequestParserTest {
     }
 
     @Test
+    void garbageIsRefusedAsSoonAsItsFirstLineEnds() {
+        byte[] b = "\u0016\u0003\u0001 hello\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(400, assertThrows(HttpError.class, () -> RequestParser.headEnd(b, 0, b.length, LIMITS)).status());
+    }
+
+    @Test
     void toleratesAFewEmptyLinesBeforeTheRequest() throws HttpError {
         assertEquals("GET", parse("\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n").method());
         assertEquals(400, status("\r\n".repeat(5) + "GET / HTTP/1.1\r\nHost: a\r\n\r\n"));

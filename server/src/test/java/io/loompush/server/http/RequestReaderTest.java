@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
 
 class RequestReaderTest {
     private static final Limits LIMITS = Limits.withMaxBody(16);
+    private int continues;
 
-    private static RequestReader reader(InputStream in) {
-        return new RequestReader(in, millis -> {}, LIMITS, Duration.ofSeconds(5));
+    private RequestReader reader(InputStream in) {
+        return new RequestReader(in, millis -> {}, () -> continues++, LIMITS, Duration.ofSeconds(5));
     }
 
-    private static RequestReader reader(String text) {
+    private RequestReader reader(String text) {
         return reader(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
@@ -75,6 +76,18 @@ class RequestReaderTest {
     }
 
     @Test
+    void answersExpectContinueBeforeReadingTheBodyAndRefusesOtherExpectations() throws Exception {
+        Request r = reader("POST /p HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi").read(true);
+        assertEquals("hi", new String(r.body(), StandardCharsets.US_ASCII));
+        assertEquals(0, continues, "the body was already there: no need to ask for it");
+        var waiting = reader(new Silent("POST /p HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
+        assertEquals(408, assertThrows(HttpError.class, () -> waiting.read(true)).status());
+        assertEquals(1, continues);
+        var odd = reader("POST /p HTTP/1.1\r\nHost: h\r\nExpect: teapot\r\nContent-Length: 2\r\n\r\nhi");
+        assertEquals(417, assertThrows(HttpError.class, () -> odd.read(true)).status());
+    }
+
+    @Test
     void peerClosingMidHeadIsEndOfStream() {
         var reader = reader("GET /poll/a HTTP/1.1\r\nHo");
         assertThrows(EOFException.class, () -> reader.read(true));
@@ -82,7 +95,8 @@ class RequestReaderTest {
 
     @Test
     void silenceOnAFreshConnectionIs408ButOnAnIdleKeepAliveConnectionACloseWithoutAnswer() throws Exception {
-        assertEquals(408, assertThrows(HttpError.class, () -> reader(new Silent("")).read(true)).status());
+        var silent = reader(new Silent(""));
+        assertEquals(408, assertThrows(HttpError.class, () -> silent.read(true)).status());
         assertNull(reader(new Silent("")).read(false));
     }
 
