@@ -6,6 +6,7 @@ import io.loompush.server.push.Feed;
 import io.loompush.server.push.Published;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -24,13 +25,21 @@ public final class RedisBroker implements Broker {
     /** How long a publish waits for its own message to come back through the subscription. */
     private static final Duration ECHO_TIMEOUT = Duration.ofSeconds(1);
     private static final int COMMAND_TIMEOUT_MILLIS = 2000;
+    /** How long a publish waits for a free connection of the pool. */
+    private static final Duration POOL_WAIT = Duration.ofSeconds(2);
 
     private final RedisFeed feed;
     private final JedisPooled publisher;
 
     public RedisBroker(RedisTarget target, RedisFeed feed) {
         this.feed = feed;
-        this.publisher = new JedisPooled(target.hostAndPort(), target.clientConfig(COMMAND_TIMEOUT_MILLIS, "loompush"));
+        var pool = new ConnectionPoolConfig();
+        // A pooled connection may have died with a Redis restart; a PING on borrow finds it before a publish
+        // fails on it (one loopback round trip, against a 503 after every restart).
+        pool.setTestOnBorrow(true);
+        pool.setMaxWait(POOL_WAIT);
+        this.publisher = new JedisPooled(target.hostAndPort(), target.clientConfig(COMMAND_TIMEOUT_MILLIS, "loompush"),
+                pool);
     }
 
     @Override
