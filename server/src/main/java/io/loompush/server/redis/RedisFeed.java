@@ -50,6 +50,12 @@ public final class RedisFeed implements Feed, AutoCloseable {
     private static final int BATCH = 1000;
     /** Never a channel name (names cannot hold '!'): subscribed first on every link, it says the link is up. */
     private static final String CONTROL = "!loompush";
+    /**
+     * Bounds the subscriber's handshake (AUTH, SELECT, the first SUBSCRIBE) with a Redis that accepts
+     * connections but does not answer; once subscribed, Jedis reads without a timeout and the PING
+     * watchdog finds a dead link.
+     */
+    private static final int HANDSHAKE_TIMEOUT_MILLIS = 5000;
 
     /** One wanted channel. {@code generation} is the link its SUBSCRIBE was sent on. */
     private static final class Subscription {
@@ -160,7 +166,7 @@ public final class RedisFeed implements Feed, AutoCloseable {
         boolean quiet = false;
         while (!closed) {
             var current = new Link(++generation);
-            try (var jedis = new Jedis(target.hostAndPort(), target.clientConfig(0, "loompush-subscriber"))) {
+            try (var jedis = new Jedis(target.hostAndPort(), target.clientConfig(HANDSHAKE_TIMEOUT_MILLIS, "loompush-subscriber"))) {
                 current.connection = jedis.getConnection();
                 link = current;
                 current.proceed(current.connection, bytes(prefix + CONTROL));

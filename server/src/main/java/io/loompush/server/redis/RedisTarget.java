@@ -52,6 +52,9 @@ public record RedisTarget(String host, int port, String user, String password, i
             }
         }
         int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is out of range 1 to 65535");
+        }
         return new RedisTarget(uri.getHost(), port, user, password, database, scheme.equals("rediss"));
     }
 

@@ -18,7 +18,7 @@ class RedisTargetTest {
     @Test
     void refusesWhatIsNotARedisUrl() {
         for (String bad : new String[] {"http://x", "redis://", "redis://:6379", "redis://h/x", "redis://h/0?a=b",
-                "cache:6379", "redis://h:port", ""}) {
+                "cache:6379", "redis://h:port", "", "redis://h:0", "redis://h:99999"}) {
             assertThrows(IllegalArgumentException.class, () -> RedisTarget.parse(bad), bad);
         }
     }
