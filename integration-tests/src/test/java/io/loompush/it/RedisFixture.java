@@ -149,6 +149,21 @@ final class RedisFixture implements AutoCloseable {
         return jedis;
     }
 
+    /** Waits until PUBSUB NUMSUB says the Redis channel has exactly this many subscribers. */
+    void awaitSubscribers(String redisChannel, long subscribers, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long now = jedis().pubsubNumSub(redisChannel).get(redisChannel);
+            if (now == subscribers) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                fail("not within " + timeout + ": " + subscribers + " subscribers of " + redisChannel + "; last: " + now);
+            }
+            sleep(Duration.ofMillis(20));
+        }
+    }
+
     @Override
     public void close() {
         closeJedis();
