@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.args.ClientType;
@@ -68,7 +69,7 @@ class RedisOutageIT {
 
             redis.start();
             long restarted = System.nanoTime();
-            awaitHealthy(server);
+            assertEquals(Map.of("status", "ok"), server.awaitHealthz(200, WITHIN).json());
             var up = stats.awaitUntil("every channel subscribed again",
                     s -> Stats.redisConnected(s) && Stats.redis(s, "subscribedChannels") == polls + 1, WITHIN);
             long back = System.nanoTime();
@@ -117,6 +118,37 @@ class RedisOutageIT {
         }
     }
 
+    /**
+     * Once /healthz is 200 again, publish is accepted again, even by a node
+     * that published before the break.
+     *
+     * <p>Fails on the server as it is: the first HTTP publish after the restart
+     * answers {@code 503 {"error":"redis unreachable"}} while /healthz says ok,
+     * because the node's publisher pool (a {@code JedisPooled} in
+     * {@code RedisBroker}) hands out the connection that the restart broke, and
+     * the failure is mapped to 503 without a retry on a fresh connection. Every
+     * pooled idle connection fails one publish this way; {@code CLIENT KILL TYPE
+     * normal} does the same.
+     */
+    @Test
+    @Disabled("server bug: the first publish after a Redis restart reuses a broken pooled connection and answers 503")
+    void publishIsAcceptedAsSoonAsHealthzIsOkAgainAfterARestart() throws Exception {
+        try (var redis = RedisFixture.running(); var server = TestServer.start("--redis", redis.url())) {
+            server.awaitHealthz(200, WITHIN);
+            assertEquals(new PublishAnswer("quiet", null, 0), server.publish("quiet", "before the break"));
+
+            redis.restart();
+            server.stats().awaitUntil("the subscriber link down and up again",
+                    s -> Stats.redisConnected(s) && Stats.redis(s, "reconnects") >= 1, WITHIN);
+            server.awaitHealthz(200, WITHIN);
+
+            try (var client = server.connect()) {
+                var response = client.post("/publish/quiet", "after the break");
+                assertEquals(200, response.status(), () -> "publish with /healthz 200: " + response);
+            }
+        }
+    }
+
     /** While the link is down: /healthz and publish are 503 {"error":"redis unreachable"}. */
     private static void assertUnreachable(TestServer server) throws IOException {
         try (var client = server.connect()) {
@@ -128,20 +160,6 @@ class RedisOutageIT {
             assertEquals(503, publish.status(), publish::toString);
             assertEquals(Map.of("error", "redis unreachable"), publish.json());
             Errors.assertErrorBody(publish);
-        }
-    }
-
-    private static void awaitHealthy(TestServer server) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + WITHIN.toNanos();
-        try (var client = server.connect()) {
-            RawResponse health;
-            while ((health = client.get("/healthz")).status() != 200) {
-                if (System.nanoTime() > deadline) {
-                    fail("/healthz not 200 within " + WITHIN + " of the restart: " + health);
-                }
-                Thread.sleep(20);
-            }
-            assertEquals(Map.of("status", "ok"), health.json());
         }
     }
 
