@@ -58,6 +58,9 @@ final class RedisFixture implements AutoCloseable {
 
         void stop();
 
+        /** Freezes (true) or thaws (false) Redis: its connections stay open and get no answer. */
+        void freeze(boolean frozen) throws IOException;
+
         /** Stopped for good; whatever it left on disk is removed. */
         void close();
 
@@ -122,6 +125,19 @@ final class RedisFixture implements AutoCloseable {
             running = false;
             backend.stop();
         }
+    }
+
+    /**
+     * Freezes Redis (SIGSTOP, or a container pause): every connection stays
+     * open and nothing answers, the way a hung or partitioned Redis looks.
+     * The test's own client must not be used until {@link #resume()}.
+     */
+    void pause() throws IOException {
+        backend.freeze(true);
+    }
+
+    void resume() throws IOException {
+        backend.freeze(false);
     }
 
     /** Stops Redis and starts it again on the same port. */
@@ -296,8 +312,28 @@ final class RedisFixture implements AutoCloseable {
             process = null;
         }
 
+        /** {@code kill -STOP} or {@code -CONT}, to this process only, by its pid. */
+        @Override
+        public void freeze(boolean frozen) throws IOException {
+            var kill = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", String.valueOf(process.pid()))
+                    .redirectErrorStream(true).start();
+            try {
+                if (!kill.waitFor(SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                    kill.destroyForcibly();
+                    fail("kill " + (frozen ? "-STOP " : "-CONT ") + process.pid() + " failed: "
+                            + new String(kill.getInputStream().readAllBytes()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+
         @Override
         public void close() {
+            if (process != null) {
+                process.destroyForcibly();
+            }
             stop();
             try (var files = Files.walk(directory)) {
                 for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -355,6 +391,16 @@ final class RedisFixture implements AutoCloseable {
         public void stop() {
             if (container.getContainerId() != null) {
                 container.getDockerClient().stopContainerCmd(container.getContainerId()).withTimeout(2).exec();
+            }
+        }
+
+        @Override
+        public void freeze(boolean frozen) {
+            var docker = container.getDockerClient();
+            if (frozen) {
+                docker.pauseContainerCmd(container.getContainerId()).exec();
+            } else {
+                docker.unpauseContainerCmd(container.getContainerId()).exec();
             }
         }
 

@@ -119,6 +119,51 @@ class RedisOutageIT {
     }
 
     /**
+     * A Redis that stops answering but keeps the connection open is found out
+     * by the PING watchdog (a link silent for 6 s is dropped), and the polls
+     * ride it out like a restart.
+     */
+    @Test
+    @Timeout(60)
+    void heldPollsRideOutARedisThatFallsSilent() throws Exception {
+        int polls = 20;
+        try (var redis = RedisFixture.running(); var server = TestServer.start("--redis", redis.url());
+                var clients = new Clients(server, polls)) {
+            var stats = server.stats();
+            stats.awaitUntil(polls + " polls held and subscribed",
+                    s -> s.get("held").equals((long) polls) && Stats.redis(s, "subscribedChannels") == polls + 1,
+                    WITHIN);
+
+            long paused = System.nanoTime();
+            redis.pause();
+            try {
+                stats.awaitUntil("the silent link dropped", s -> !Stats.redisConnected(s), WITHIN);
+                var noticed = Duration.ofNanos(System.nanoTime() - paused);
+                assertEquals(503, server.awaitHealthz(503, WITHIN).status());
+                clients.assertNoneFailed();
+                assertTrue(noticed.compareTo(Duration.ofSeconds(4)) > 0 && noticed.compareTo(Duration.ofSeconds(12)) < 0,
+                        "a link silent for 6 s is dropped, checked every second; this one after " + noticed);
+                System.out.printf("RedisOutageIT: a silent redis noticed after %d ms%n", noticed.toMillis());
+            } finally {
+                redis.resume();
+            }
+
+            server.awaitHealthz(200, WITHIN);
+            var up = stats.awaitUntil("every channel subscribed again",
+                    s -> Stats.redisConnected(s) && Stats.redis(s, "subscribedChannels") == polls + 1, WITHIN);
+            assertTrue(Stats.redis(up, "reconnects") >= 1, up::toString);
+            redis.awaitSubscribers("push:news", 1, WITHIN);
+
+            long redisReceivers = redis.jedis().publish("push:news", AFTER);
+            var answers = clients.collect(Duration.ofSeconds(30));
+
+            assertEquals(1, redisReceivers);
+            assertAllReceived(answers, answers.getFirst().getLast().messages().getFirst().id());
+            System.out.printf("RedisOutageIT: %d polls across a silent redis; %s%n", polls, summary(answers));
+        }
+    }
+
+    /**
      * Once /healthz is 200 again, publish is accepted again, even by a node
      * that published before the break.
      *
