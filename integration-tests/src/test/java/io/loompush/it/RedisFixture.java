@@ -219,20 +219,19 @@ final class RedisFixture implements AutoCloseable {
                 last = e;
             }
             if (backend instanceof Binary binary && !binary.process.isAlive()) {
-                fail("redis-server exited with " + binary.process.exitValue() + " on start; " + describe());
+                fail("redis-server exited with " + binary.process.exitValue() + " on start; " + backend.describe());
             }
             sleep(Duration.ofMillis(20));
         }
-        fail("redis did not answer PING within " + STARTUP + " (last: " + last + "); " + describe());
-    }
-
-    private String describe() {
-        return backend.describe();
+        fail("redis did not answer PING within " + STARTUP + " (last: " + last + "); " + backend.describe());
     }
 
     private static synchronized boolean dockerAvailable() {
         if (dockerAvailable == null) {
             dockerAvailable = DockerClientFactory.instance().isDockerAvailable();
+            System.out.println(dockerAvailable
+                    ? "RedisFixture: a Docker engine answers: Redis runs in Testcontainers' redis:7"
+                    : "RedisFixture: no Docker engine: Redis runs from a redis-server binary");
         }
         return dockerAvailable;
     }
