@@ -66,6 +66,23 @@ final class Stats implements AutoCloseable {
                 s -> s.get("held").equals((long) polls) && s.get("mailboxes").equals((long) mailboxes), timeout);
     }
 
+    /** A count in the {@code redis} object of a /stats reading: subscribedChannels, wantedChannels, reconnects. */
+    static long redis(Map<String, Object> stats, String figure) {
+        return (Long) redisObject(stats).get(figure);
+    }
+
+    /** Whether the reading says the Redis subscriber link is up. */
+    static boolean redisConnected(Map<String, Object> stats) {
+        return (Boolean) redisObject(stats).get("connected");
+    }
+
+    private static Map<?, ?> redisObject(Map<String, Object> stats) {
+        if (!(stats.get("redis") instanceof Map<?, ?> redis)) {
+            return fail("no redis object in /stats: " + stats);
+        }
+        return redis;
+    }
+
     @Override
     public void close() throws IOException {
         if (client != null) {

@@ -1,9 +1,12 @@
 package io.loompush.it;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.loompush.server.Config;
 import io.loompush.server.ConfigException;
 import io.loompush.server.PushServer;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,6 +55,23 @@ final class TestServer implements AutoCloseable {
     PublishAnswer publish(String channel, String data) throws IOException {
         try (var client = connect()) {
             return PublishAnswer.of(client.post("/publish/" + channel, data));
+        }
+    }
+
+    /** Asks /healthz until it answers this status; fails with the last answer at the deadline. */
+    RawResponse awaitHealthz(int status, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (var client = connect()) {
+            while (true) {
+                var health = client.get("/healthz");
+                if (health.status() == status) {
+                    return health;
+                }
+                if (System.nanoTime() >= deadline) {
+                    return fail("/healthz not " + status + " within " + timeout + ": " + health);
+                }
+                Thread.sleep(20);
+            }
         }
     }
 
