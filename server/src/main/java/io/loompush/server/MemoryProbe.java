@@ -1,6 +1,7 @@
 package io.loompush.server;
 
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -21,7 +22,13 @@ import java.util.Map;
  * on) and its share of the TCP buffer pages.
  */
 final class MemoryProbe {
-    record Memory(long heapUsed, long heapCommitted, Long rss, Long perConnectionHeap, Long perConnectionRss,
+    /**
+     * One reading. Per-connection figures are relative to the baseline taken
+     * at start, so they hold everything the connections brought, garbage
+     * included until a collection; null where there is no connection or no figure.
+     */
+    record Memory(long heapUsed, long heapCommitted, Long rss, long directBuffers, long mappedBuffers,
+                  long baselineHeapUsed, Long baselineRss, Long perConnectionHeap, Long perConnectionRss,
                   Long kernelTcp, Long kernelPerSocket) {}
 
     private final MemoryMXBean jvm = ManagementFactory.getMemoryMXBean();
@@ -39,10 +46,20 @@ final class MemoryProbe {
         var heap = jvm.getHeapMemoryUsage();
         Long rss = rss();
         Long kernelTcp = kernelTcp();
-        return new Memory(heap.getUsed(), heap.getCommitted(), rss,
+        return new Memory(heap.getUsed(), heap.getCommitted(), rss, bufferPool("direct"), bufferPool("mapped"),
+                baselineHeap, baselineRss,
                 connections == 0 ? null : (heap.getUsed() - baselineHeap) / connections,
                 connections == 0 || rss == null || baselineRss == null ? null : (rss - baselineRss) / connections,
                 kernelTcp, kernelPerSocket(kernelTcp));
+    }
+
+    private static long bufferPool(String name) {
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals(name)) {
+                return pool.getMemoryUsed();
+            }
+        }
+        return 0;
     }
 
     private static Long rss() {

@@ -45,6 +45,8 @@ public final class PushServer implements AutoCloseable {
     private final MemoryProbe memory;
     private final WriteDeadlines writeDeadlines;
     private final Connection.Shared shared;
+    /** History expiry, and with Redis the subscription manager. */
+    private final int ownVirtualThreads;
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("loompush-conn").factory();
     private final Thread acceptThread;
     private volatile boolean draining;
@@ -56,6 +58,7 @@ public final class PushServer implements AutoCloseable {
         this.writeDeadlines = new WriteDeadlines(config.writeTimeout());
         var clock = Clock.systemUTC();
         var ids = new MessageIds(MessageIds.newEpoch(), clock);
+        this.ownVirtualThreads = config.redis() == null ? 1 : 2;
         if (config.redis() == null) {
             this.channels = new Channels(ids, Feed.ALWAYS, clock, config.history(), config.historyTtl()).start();
             this.broker = new EmbeddedBroker(channels);
@@ -100,7 +103,8 @@ public final class PushServer implements AutoCloseable {
     Stats stats() {
         int connections = counters.connections.get();
         return new Stats(connections, counters.held.get(), channels.channelCount(), channels.mailboxCount(),
-                counters.published.sum(), counters.delivered.sum(), draining, memory.read(connections),
+                channels.historyEntries(), channels.historyBytes(), counters.published.sum(),
+                counters.delivered.sum(), connections + ownVirtualThreads, draining, memory.read(connections),
                 broker.statsJson());
     }
 

@@ -1,9 +1,13 @@
 package io.loompush.server;
 
 /** One reading of the server's figures, as /stats JSON or /metrics text. */
-/** @param brokerJson the broker's own figures as a JSON object (Redis), or null */
-record Stats(int connections, int held, int channels, int mailboxes, long published, long delivered,
-             boolean draining, MemoryProbe.Memory memory, String brokerJson) {
+/**
+ * @param virtualThreads the server's virtual threads: one per connection and its own few
+ * @param brokerJson     the broker's own figures as a JSON object (Redis), or null
+ */
+record Stats(int connections, int held, int channels, int mailboxes, long historyEntries, long historyBytes,
+             long published, long delivered, int virtualThreads, boolean draining, MemoryProbe.Memory memory,
+             String brokerJson) {
 
     String toJson() {
         var m = memory;
@@ -11,12 +15,19 @@ record Stats(int connections, int held, int channels, int mailboxes, long publis
                 + ",\"held\":" + held
                 + ",\"channels\":" + channels
                 + ",\"mailboxes\":" + mailboxes
+                + ",\"historyEntries\":" + historyEntries
+                + ",\"historyBytes\":" + historyBytes
                 + ",\"published\":" + published
                 + ",\"delivered\":" + delivered
+                + ",\"virtualThreads\":" + virtualThreads
                 + ",\"draining\":" + draining
                 + ",\"memory\":{\"heapUsedBytes\":" + m.heapUsed()
                 + ",\"heapCommittedBytes\":" + m.heapCommitted()
                 + ",\"rssBytes\":" + m.rss()
+                + ",\"directBufferBytes\":" + m.directBuffers()
+                + ",\"mappedBufferBytes\":" + m.mappedBuffers()
+                + ",\"baselineHeapUsedBytes\":" + m.baselineHeapUsed()
+                + ",\"baselineRssBytes\":" + m.baselineRss()
                 + ",\"perConnectionHeapBytes\":" + m.perConnectionHeap()
                 + ",\"perConnectionRssBytes\":" + m.perConnectionRss()
                 + ",\"kernelTcpBytes\":" + m.kernelTcp()
@@ -28,23 +39,33 @@ record Stats(int connections, int held, int channels, int mailboxes, long publis
 
     /** Prometheus text format 0.0.4; a figure that could not be read is left out. */
     String toPrometheus() {
-        var out = new StringBuilder(1024);
+        var out = new StringBuilder(2048);
         gauge(out, "loompush_connections", "Open client connections", connections);
         gauge(out, "loompush_held_polls", "Polls waiting for a message", held);
         gauge(out, "loompush_channels", "Channels with history or held polls", channels);
         gauge(out, "loompush_mailboxes", "Mailboxes registered on channels", mailboxes);
+        gauge(out, "loompush_history_entries", "Messages kept in history", historyEntries);
+        gauge(out, "loompush_history_bytes", "Payload bytes kept in history", historyBytes);
         counter(out, "loompush_published_total", "Messages published", published);
         counter(out, "loompush_delivered_total", "Messages written to polling clients", delivered);
+        gauge(out, "loompush_virtual_threads", "Virtual threads of the server", virtualThreads);
         gauge(out, "loompush_draining", "1 while shutting down", draining ? 1 : 0);
         gauge(out, "loompush_heap_used_bytes", "JVM heap in use", memory.heapUsed());
         gauge(out, "loompush_heap_committed_bytes", "JVM heap committed", memory.heapCommitted());
         gauge(out, "loompush_rss_bytes", "Process resident set size", memory.rss());
+        gauge(out, "loompush_direct_buffer_bytes", "Direct byte buffers", memory.directBuffers());
+        gauge(out, "loompush_mapped_buffer_bytes", "Mapped byte buffers", memory.mappedBuffers());
+        gauge(out, "loompush_baseline_heap_used_bytes", "Heap in use at start", memory.baselineHeapUsed());
+        gauge(out, "loompush_baseline_rss_bytes", "RSS at start", memory.baselineRss());
+        gauge(out, "loompush_heap_bytes_per_connection", "Heap growth since start per connection",
+                memory.perConnectionHeap());
+        gauge(out, "loompush_rss_bytes_per_connection", "RSS growth since start per connection",
+                memory.perConnectionRss());
         gauge(out, "loompush_kernel_tcp_bytes", "Kernel TCP buffer memory, all sockets", memory.kernelTcp());
         gauge(out, "loompush_kernel_bytes_per_socket_estimate", "Kernel memory per TCP socket, estimated",
                 memory.kernelPerSocket());
         return out.toString();
     }
-
     private static void gauge(StringBuilder out, String name, String help, Number value) {
         metric(out, name, help, "gauge", value);
     }

@@ -21,6 +21,7 @@ final class Channel {
     private ArrayDeque<Message> history;
     /** The newest sequence number dropped from history, 0 when none was. */
     private long evictedUpTo;
+    private long historyBytes;
     private Mailbox onlyWaiter;
     private Set<Mailbox> waiters;
     boolean expiryScheduled;
@@ -75,19 +76,26 @@ final class Channel {
             history = new ArrayDeque<>(Math.min(capacity, 4));
         }
         history.addLast(message);
+        historyBytes += message.data().length;
         while (history.size() > capacity) {
-            evictedUpTo = history.removeFirst().seq();
+            evictFirst();
         }
     }
 
     /** Drops the messages published at or before {@code cutoffMillis}. */
     void expire(long cutoffMillis) {
         while (history != null && MessageIds.millis(history.getFirst().seq()) <= cutoffMillis) {
-            evictedUpTo = history.removeFirst().seq();
+            evictFirst();
             if (history.isEmpty()) {
                 history = null;
             }
         }
+    }
+
+    private void evictFirst() {
+        Message evicted = history.removeFirst();
+        evictedUpTo = evicted.seq();
+        historyBytes -= evicted.data().length;
     }
 
     /** The millisecond the oldest retained message was published, or -1. */
@@ -101,6 +109,11 @@ final class Channel {
 
     int historySize() {
         return history == null ? 0 : history.size();
+    }
+
+    /** Payload bytes in the history. */
+    long historyBytes() {
+        return historyBytes;
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The registry of live channels: history and held polls, by channel name.
@@ -34,6 +35,8 @@ public final class Channels implements AutoCloseable {
     private final int historySize;
     private final long ttlMillis;
     private final AtomicInteger mailboxes = new AtomicInteger();
+    private final AtomicLong historyEntries = new AtomicLong();
+    private final AtomicLong historyBytes = new AtomicLong();
     private final Thread expiryThread;
 
     public Channels(MessageIds ids, Feed feed, InstantSource clock, int historySize, Duration historyTtl) {
@@ -73,9 +76,11 @@ public final class Channels implements AutoCloseable {
             if (channel == null) {
                 channel = create(key);
             }
+            var before = Tally.of(channel);
             channel.expire(clock.millis() - ttlMillis);
             result.seq = ids.next();
             channel.append(new Message(channel.name, result.seq, data), historySize);
+            count(before, channel);
             scheduleExpiry(channel);
             result.woken = channel.waiters();
             return channel;
@@ -109,7 +114,9 @@ public final class Channels implements AutoCloseable {
                 return channel;
             }
             long from = fresh ? Math.max(since, covered) : since;
+            var before = Tally.of(channel);
             channel.expire(clock.millis() - ttlMillis);
+            count(before, channel);
             Look seen = channel.look(from, max, ids.position(), ttlMillis);
             look[0] = from < covered ? withGap(seen) : seen;
             return channel;
@@ -155,6 +162,16 @@ public final class Channels implements AutoCloseable {
         return mailboxes.get();
     }
 
+    /** Messages kept in history, over all channels. */
+    public long historyEntries() {
+        return historyEntries.get();
+    }
+
+    /** Payload bytes kept in history, over all channels. */
+    public long historyBytes() {
+        return historyBytes.get();
+    }
+
     /** Drops the expired history of every channel that is due now. */
     void expireDue() {
         Due due;
@@ -184,10 +201,24 @@ public final class Channels implements AutoCloseable {
                 return channel;
             }
             channel.expiryScheduled = false;
+            var before = Tally.of(channel);
             channel.expire(clock.millis() - ttlMillis);
+            count(before, channel);
             scheduleExpiry(channel);
             return removeIfIdle(channel);
         });
+    }
+
+    /** A channel's history size before a change, to count the change's difference. */
+    private record Tally(int entries, long bytes) {
+        static Tally of(Channel channel) {
+            return new Tally(channel.historySize(), channel.historyBytes());
+        }
+    }
+
+    private void count(Tally before, Channel after) {
+        historyEntries.addAndGet(after.historySize() - before.entries());
+        historyBytes.addAndGet(after.historyBytes() - before.bytes());
     }
 
     private Channel create(String name) {

@@ -127,6 +127,19 @@ class ChannelsTest {
     }
 
     @Test
+    void historyIsCountedInEntriesAndBytesThroughEvictionAndExpiry() {
+        for (String s : List.of("1", "22", "333", "4444")) {
+            channels.publish("a", bytes(s));
+        }
+        assertEquals(3, channels.historyEntries());
+        assertEquals(9, channels.historyBytes());
+        clock.advance(TTL);
+        channels.expireDue();
+        assertEquals(0, channels.historyEntries());
+        assertEquals(0, channels.historyBytes());
+    }
+
+    @Test
     void maxCutsTheLookAndSaysThereIsMore() {
         for (String s : List.of("1", "2", "3")) {
             channels.publish("a", bytes(s));
