@@ -1,0 +1,74 @@
+package io.loompush.sim.probe;
+
+import io.loompush.sim.http.HttpConnection;
+import io.loompush.sim.http.Requests;
+import io.loompush.sim.json.Json;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the server's JSON stats over one keep-alive connection of its own
+ * (which the server counts among its connections: the baseline reading
+ * includes it). Reconnects after a failure.
+ */
+public final class StatsReader implements AutoCloseable {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final InetSocketAddress target;
+    private final String host;
+    private final String path;
+    private HttpConnection connection;
+
+    public StatsReader(InetSocketAddress target, String host, String path) {
+        this.target = target;
+        this.host = host;
+        this.path = path;
+    }
+
+    /** @throws IOException when the server cannot be reached or its answer is not a JSON object with 200 */
+    public synchronized Map<String, Object> read() throws IOException {
+        try {
+            if (connection == null) {
+                connection = HttpConnection.open(target, null, TIMEOUT, TIMEOUT);
+            }
+            var response = connection.exchange(Requests.get(path, host, List.of()));
+            if (!response.keepAlive()) {
+                close();
+            }
+            if (response.status() != 200) {
+                throw new IOException(path + " answered " + response.status());
+            }
+            return Json.object(response.bodyText());
+        } catch (IOException | IllegalArgumentException e) {
+            close();
+            throw e instanceof IOException io ? io : new IOException(path + ": " + e.getMessage());
+        }
+    }
+
+    /** A number at a dotted path such as {@code memory.rssBytes}, or null. */
+    public static Long figure(Map<String, Object> stats, String dotted) {
+        Object value = stats;
+        for (String key : dotted.split("\\.")) {
+            if (!(value instanceof Map<?, ?> map)) {
+                return null;
+            }
+            value = map.get(key);
+        }
+        return value instanceof Number n ? n.longValue() : null;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (IOException e) {
+                // closing a connection we no longer use: nothing to do
+            }
+            connection = null;
+        }
+    }
+}
