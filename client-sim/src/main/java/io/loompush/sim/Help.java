@@ -36,9 +36,9 @@ final class Help {
                 continue;
             }
             String flag = option.value() == null ? option.flag() : option.flag() + " " + option.value();
-            out.append(wrap(String.format("  %-26s", flag), option.help() + "; default " + option.defaultHelp()));
+            out.append(wrap(String.format("  %-28s", flag), option.help() + "; default " + option.defaultHelp()));
         }
-        out.append(String.format("  %-26s %s%n", "--help", "this text"));
+        out.append(String.format("  %-28s %s%n", "--help", "this text"));
         out.append("""
 
                 PROTOCOLS (--protocol; client i's id, and its own channel, is c<i>)

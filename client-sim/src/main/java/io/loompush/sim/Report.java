@@ -84,10 +84,10 @@ final class Report {
                         Histograms.millis(round.latency().getMaxValue())));
             }
         }
-        memory(out, r);
         if (r.serverCpuSeconds() != null) {
             row(out, "server CPU in the load", String.format("%.2f s over %.1f s", r.serverCpuSeconds(), r.loadSeconds()));
         }
+        memory(out, r);
         List<String> problems = problems(r);
         out.append("\nverdict: ").append(problems.isEmpty() ? "OK" : "FAILED: " + String.join("; ", problems))
                 .append("\n");

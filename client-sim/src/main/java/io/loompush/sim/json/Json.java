@@ -91,7 +91,7 @@ public final class Json {
                 String separator = "";
                 for (var entry : map.entrySet()) {
                     out.append(separator);
-                    newline(out, indent + 1);
+                    newline(out, indent < 0 ? -1 : indent + 1);
                     appendString(out, String.valueOf(entry.getKey()));
                     out.append(indent < 0 ? ":" : ": ");
                     write(out, entry.getValue(), indent < 0 ? -1 : indent + 1);

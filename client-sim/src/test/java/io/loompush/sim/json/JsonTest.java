@@ -19,6 +19,7 @@ class JsonTest {
         map.put("none", null);
         map.put("list", List.of(1L, "two", Map.of("three", 3L)));
         assertEquals(map, Json.parse(Json.write(map)));
+        assertEquals(1, Json.write(map).lines().count(), "compact JSON is one line");
         assertEquals(map, Json.parse(Json.pretty(map)));
     }
 
