@@ -87,6 +87,10 @@ final class Report {
         if (r.serverCpuSeconds() != null) {
             row(out, "server CPU in the load", String.format("%.2f s over %.1f s", r.serverCpuSeconds(), r.loadSeconds()));
         }
+        if (r.simulatorCpuSeconds() != null) {
+            row(out, "simulator CPU in the load", String.format("%.2f s over %.1f s (%d cores here)",
+                    r.simulatorCpuSeconds(), r.loadSeconds(), Runtime.getRuntime().availableProcessors()));
+        }
         memory(out, r);
         List<String> problems = problems(r);
         out.append("\nverdict: ").append(problems.isEmpty() ? "OK" : "FAILED: " + String.join("; ", problems))
@@ -110,6 +114,9 @@ final class Report {
                     text(per.get("kernelTcpBufferBytes")), text(per.get("kernelSocketSlabBytes"))));
         }
         out.append("  (kernel figures are machine-wide: both ends of each loopback connection)\n");
+        if (r.simulatorBytesPerConnection() != null) {
+            row(out, "simulator RSS per held client", r.simulatorBytesPerConnection() + " bytes");
+        }
     }
 
     /** Per connection: idle (held against before), after a round trip (after-load against before), and after GC. */
@@ -163,6 +170,9 @@ final class Report {
         json.put("loadSeconds", r.loadSeconds());
         json.put("deliveredPerSecond", r.loadSeconds() > 0 ? c.received() / r.loadSeconds() : null);
         json.put("serverCpuSeconds", r.serverCpuSeconds());
+        json.put("simulatorCpuSeconds", r.simulatorCpuSeconds());
+        json.put("simulatorRssBytesPerConnection", r.simulatorBytesPerConnection());
+        json.put("cores", (long) Runtime.getRuntime().availableProcessors());
         var memory = new LinkedHashMap<String, Object>();
         memory.put("samples", r.samples().stream().map(MemorySample::toMap).toList());
         memory.put("perConnectionBytes", perConnection(r));

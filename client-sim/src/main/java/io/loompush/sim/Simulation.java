@@ -67,6 +67,7 @@ final class Simulation {
             baselineHeld = stats == null ? 0 : orZero(StatsReader.figure(stats, "held"));
             baselineConnections = stats == null ? 0 : orZero(StatsReader.figure(stats, "connections"));
             samples.addAll(probe.sample("before"));
+            Long simulatorRssBefore = rss(ProcessHandle.current().pid());
 
             long connectStartMicros = Micros.now();
             for (Fleet fleet : fleets) {
@@ -87,13 +88,16 @@ final class Simulation {
             line.phase("settle");
             Thread.sleep(config.settle());
             samples.addAll(probe.sample("held"));
+            Long simulatorRssHeld = rss(ProcessHandle.current().pid());
 
             line.phase(config.mode().flagName());
-            Double cpuBefore = cpuSeconds();
+            Double cpuBefore = cpuSeconds(config.serverPid());
+            Double simulatorCpuBefore = cpuSeconds(ProcessHandle.current().pid());
             long loadStart = System.nanoTime();
             load();
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-            Double cpuAfter = cpuSeconds();
+            Double cpuAfter = cpuSeconds(config.serverPid());
+            Double simulatorCpuAfter = cpuSeconds(ProcessHandle.current().pid());
 
             if (config.mode().publishes()) {
                 line.phase("drain");
@@ -114,7 +118,10 @@ final class Simulation {
             awaitServerConnections();
             samples.addAll(probe.sample("closed"));
             return new RunResult(config, plan, startedMillis, (System.nanoTime() - started) / 1e9, connectSeconds,
-                    heldSeconds, loadSeconds, cpuBefore == null || cpuAfter == null ? null : cpuAfter - cpuBefore,
+                    heldSeconds, loadSeconds, difference(cpuBefore, cpuAfter),
+                    difference(simulatorCpuBefore, simulatorCpuAfter),
+                    simulatorRssBefore == null || simulatorRssHeld == null ? null
+                            : (simulatorRssHeld - simulatorRssBefore) / config.clients(),
                     samples, clients, publisher == null ? null : publisher.figures(),
                     published.total(), published.expectedDeliveries(), latencies.total(), rounds);
         } finally {
@@ -227,12 +234,23 @@ final class Simulation {
         return sum;
     }
 
-    private Double cpuSeconds() {
-        if (config.serverPid() == null) {
+    /** CPU seconds of a process tree so far, or null without a pid or without /proc. */
+    private static Double cpuSeconds(Long pid) {
+        if (pid == null) {
             return null;
         }
-        ProcessTree.Usage usage = ProcessTree.usage(config.serverPid());
+        ProcessTree.Usage usage = ProcessTree.usage(pid);
         return usage == null ? null : usage.cpuSeconds();
+    }
+
+    /** RSS of a process tree now (this simulator with its workers), or null without /proc. */
+    private static Long rss(long pid) {
+        ProcessTree.Usage usage = ProcessTree.usage(pid);
+        return usage == null ? null : usage.rssBytes();
+    }
+
+    private static Double difference(Double before, Double after) {
+        return before == null || after == null ? null : after - before;
     }
 
     private static Duration remaining(long deadlineNanos) {

@@ -34,22 +34,23 @@ public final class ResponseParser {
             }
             return null;
         }
-        String[] lines = new String(data, 0, headEnd, StandardCharsets.ISO_8859_1).split("\r\n", -1);
-        String[] statusLine = lines[0].split(" ", 3);
-        if (statusLine.length < 2 || !(statusLine[0].equals("HTTP/1.1") || statusLine[0].equals("HTTP/1.0"))
-                || !statusLine[1].matches("[1-5][0-9][0-9]")) {
-            throw new MalformedResponseException("not an HTTP/1.x status line: " + printable(lines[0]));
+        List<String> lines = lines(new String(data, 0, headEnd, StandardCharsets.ISO_8859_1));
+        String first = lines.getFirst();
+        String version = first.length() >= 12 ? first.substring(0, 8) : "";
+        if (!(version.equals("HTTP/1.1") || version.equals("HTTP/1.0")) || first.charAt(8) != ' '
+                || !statusDigits(first) || (first.length() > 12 && first.charAt(12) != ' ')) {
+            throw new MalformedResponseException("not an HTTP/1.x status line: " + printable(first));
         }
-        int status = Integer.parseInt(statusLine[1]);
-        var fields = new ArrayList<HttpResponse.Field>(lines.length);
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
+        int status = Integer.parseInt(first, 9, 12, 10);
+        var fields = new ArrayList<HttpResponse.Field>(lines.size());
+        for (String line : lines.subList(1, lines.size())) {
+            int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw new MalformedResponseException("malformed header field: " + printable(lines[i]));
+                throw new MalformedResponseException("malformed header field: " + printable(line));
             }
-            fields.add(new HttpResponse.Field(lines[i].substring(0, colon).strip(), lines[i].substring(colon + 1).strip()));
+            fields.add(new HttpResponse.Field(line.substring(0, colon).strip(), line.substring(colon + 1).strip()));
         }
-        boolean keepAlive = keepAlive(statusLine[0], fields);
+        boolean keepAlive = keepAlive(version, fields);
         int bodyStart = headEnd + 4;
         if (status < 200 || status == 204 || status == 304) {
             return new Parsed(new HttpResponse(status, fields, new byte[0], keepAlive), bodyStart);
@@ -121,6 +122,27 @@ public final class ResponseParser {
             }
             at += 2;
         }
+    }
+
+    /** The head's lines; split by hand, as this runs for every answer of every client. */
+    private static List<String> lines(String head) {
+        var lines = new ArrayList<String>(8);
+        int start = 0;
+        for (int end = head.indexOf("\r\n"); end >= 0; end = head.indexOf("\r\n", start)) {
+            lines.add(head.substring(start, end));
+            start = end + 2;
+        }
+        lines.add(head.substring(start));
+        return lines;
+    }
+
+    private static boolean statusDigits(String statusLine) {
+        return statusLine.charAt(9) >= '1' && statusLine.charAt(9) <= '5'
+                && isDigit(statusLine.charAt(10)) && isDigit(statusLine.charAt(11));
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static boolean keepAlive(String version, List<HttpResponse.Field> fields) {
