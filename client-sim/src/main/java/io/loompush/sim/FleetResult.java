@@ -36,10 +36,6 @@ record FleetResult(long clients, long connected, long connects, long answers, lo
         return failures.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    long violations() {
-        return lost + duplicates + late + gaps + foreign;
-    }
-
     FleetResult plus(FleetResult o) {
         var allFailures = new LinkedHashMap<>(failures);
         o.failures.forEach((k, v) -> allFailures.merge(k, v, Long::sum));

@@ -7,12 +7,8 @@ import java.net.InetAddress;
 final class Loopback {
     private Loopback() {}
 
-    static boolean is(InetAddress address) {
-        return address.isLoopbackAddress();
-    }
-
     static void require(InetAddress address, String flag) throws UsageException {
-        if (!is(address)) {
+        if (!address.isLoopbackAddress()) {
             throw new UsageException(flag + ": " + address.getHostAddress()
                     + " is not a loopback address; the simulator targets 127.0.0.0/8 and ::1 only");
         }

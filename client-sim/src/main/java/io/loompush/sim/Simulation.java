@@ -59,46 +59,30 @@ final class Simulation {
                 () -> publisher == null ? 0 : publisher.sent(), log);
     }
 
+    /** The connect phase's figures: from the first connect to the last client's first connection, and to all held. */
+    private record Connected(Double connectSeconds, Double heldSeconds) {}
+
+    /** The load phase's figures: its length and the CPU both sides spent in it. */
+    private record Loaded(double seconds, Double serverCpuSeconds, Double simulatorCpuSeconds) {}
+
     RunResult run() throws IOException, InterruptedException {
         long startedMillis = System.currentTimeMillis();
         long started = System.nanoTime();
+        long self = ProcessHandle.current().pid();
         try {
             Map<String, Object> stats = probe.stats();
             baselineHeld = stats == null ? 0 : orZero(StatsReader.figure(stats, "held"));
             baselineConnections = stats == null ? 0 : orZero(StatsReader.figure(stats, "connections"));
             samples.addAll(probe.sample("before"));
-            Long simulatorRssBefore = rss(ProcessHandle.current().pid());
+            Long simulatorRssBefore = rss(self);
 
-            long connectStartMicros = Micros.now();
-            for (Fleet fleet : fleets) {
-                fleet.start();
-            }
-            line.start();
-            line.phase("connect");
-            boolean allHeld = await(() -> progress().connected() == config.clients()
-                    && progress().held() == config.clients() && serverHolds(), config.connectTimeout());
-            Double heldSeconds = allHeld ? (Micros.now() - connectStartMicros) / 1e6 : null;
-            Progress connected = progress();
-            Double connectSeconds = connected.connected() == config.clients()
-                    ? (connected.lastConnectMicros() - connectStartMicros) / 1e6 : null;
-            if (allHeld && config.statsPath() == null) {
-                Thread.sleep(UNCONFIRMED_HOLD_GUARD);
-            }
-
+            Connected connected = connect();
             line.phase("settle");
             Thread.sleep(config.settle());
             samples.addAll(probe.sample("held"));
-            Long simulatorRssHeld = rss(ProcessHandle.current().pid());
+            Long simulatorRssHeld = rss(self);
 
-            line.phase(config.mode().flagName());
-            Double cpuBefore = cpuSeconds(config.serverPid());
-            Double simulatorCpuBefore = cpuSeconds(ProcessHandle.current().pid());
-            long loadStart = System.nanoTime();
-            load();
-            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-            Double cpuAfter = cpuSeconds(config.serverPid());
-            Double simulatorCpuAfter = cpuSeconds(ProcessHandle.current().pid());
-
+            Loaded loaded = load();
             if (config.mode().publishes()) {
                 line.phase("drain");
                 long expected = publisher.published().expectedDeliveries();
@@ -117,9 +101,9 @@ final class Simulation {
             line.stop();
             awaitServerConnections();
             samples.addAll(probe.sample("closed"));
-            return new RunResult(config, plan, startedMillis, (System.nanoTime() - started) / 1e9, connectSeconds,
-                    heldSeconds, loadSeconds, difference(cpuBefore, cpuAfter),
-                    difference(simulatorCpuBefore, simulatorCpuAfter),
+            return new RunResult(config, plan, startedMillis, (System.nanoTime() - started) / 1e9,
+                    connected.connectSeconds(), connected.heldSeconds(), loaded.seconds(), loaded.serverCpuSeconds(),
+                    loaded.simulatorCpuSeconds(),
                     simulatorRssBefore == null || simulatorRssHeld == null ? null
                             : (simulatorRssHeld - simulatorRssBefore) / config.clients(),
                     samples, clients, publisher == null ? null : publisher.figures(),
@@ -131,7 +115,38 @@ final class Simulation {
         }
     }
 
-    private void load() throws IOException, InterruptedException {
+    /** Starts every fleet and waits, at most --connect-timeout, until every client is connected and held. */
+    private Connected connect() throws IOException, InterruptedException {
+        long startMicros = Micros.now();
+        for (Fleet fleet : fleets) {
+            fleet.start();
+        }
+        line.start();
+        line.phase("connect");
+        boolean allHeld = await(() -> progress().connected() == config.clients()
+                && progress().held() == config.clients() && serverHolds(), config.connectTimeout());
+        Double heldSeconds = allHeld ? (Micros.now() - startMicros) / 1e6 : null;
+        Progress now = progress();
+        Double connectSeconds = now.connected() == config.clients()
+                ? (now.lastConnectMicros() - startMicros) / 1e6 : null;
+        if (allHeld && config.statsPath() == null) {
+            Thread.sleep(UNCONFIRMED_HOLD_GUARD);
+        }
+        return new Connected(connectSeconds, heldSeconds);
+    }
+
+    private Loaded load() throws IOException, InterruptedException {
+        line.phase(config.mode().flagName());
+        long self = ProcessHandle.current().pid();
+        Double serverCpu = cpuSeconds(config.serverPid());
+        Double simulatorCpu = cpuSeconds(self);
+        long start = System.nanoTime();
+        runMode();
+        return new Loaded((System.nanoTime() - start) / 1e9, difference(serverCpu, cpuSeconds(config.serverPid())),
+                difference(simulatorCpu, cpuSeconds(self)));
+    }
+
+    private void runMode() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + config.duration().toNanos();
         switch (config.mode()) {
             case IDLE -> await(() -> false, config.duration());

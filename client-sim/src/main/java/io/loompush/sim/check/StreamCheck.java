@@ -100,11 +100,6 @@ public final class StreamCheck {
         return trailing;
     }
 
-    /** The last number seen on channel {@code index}, 0 before any. */
-    public long last(int index) {
-        return last[index];
-    }
-
     private int indexOf(String channel) {
         for (int i = 0; i < channels.length; i++) {
             if (channels[i].equals(channel)) {

@@ -90,10 +90,6 @@ public final class HttpConnection implements AutoCloseable {
         return read();
     }
 
-    public int localPort() {
-        return socket.getLocalPort();
-    }
-
     @Override
     public void close() throws IOException {
         socket.close();
