@@ -115,7 +115,7 @@ final class Report {
         }
         out.append("  (kernel figures are machine-wide: both ends of each loopback connection)\n");
         if (r.simulatorBytesPerConnection() != null) {
-            row(out, "simulator RSS per held client", r.simulatorBytesPerConnection() + " bytes");
+            row(out, "simulator RSS per client", r.simulatorBytesPerConnection() + " bytes");
         }
     }
 

@@ -28,23 +28,42 @@ public final class StatsReader implements AutoCloseable {
         this.path = path;
     }
 
-    /** @throws IOException when the server cannot be reached or its answer is not a JSON object with 200 */
+    /**
+     * Reads the stats once. A kept-alive connection the server has meanwhile
+     * closed (its keep-alive idle time is shorter than a settle) is replaced
+     * by a fresh one, once.
+     *
+     * @throws IOException when the server cannot be reached or its answer is not a JSON object with 200
+     */
     public synchronized Map<String, Object> read() throws IOException {
-        try {
-            if (connection == null) {
-                connection = HttpConnection.open(target, null, TIMEOUT, TIMEOUT);
-            }
-            var response = connection.exchange(Requests.get(path, host, List.of()));
-            if (!response.keepAlive()) {
+        if (connection != null) {
+            try {
+                return exchange();
+            } catch (IOException e) {
                 close();
             }
-            if (response.status() != 200) {
-                throw new IOException(path + " answered " + response.status());
-            }
-            return Json.object(response.bodyText());
-        } catch (IOException | IllegalArgumentException e) {
+        }
+        connection = HttpConnection.open(target, null, TIMEOUT, TIMEOUT);
+        try {
+            return exchange();
+        } catch (IOException e) {
             close();
-            throw e instanceof IOException io ? io : new IOException(path + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private Map<String, Object> exchange() throws IOException {
+        var response = connection.exchange(Requests.get(path, host, List.of()));
+        if (!response.keepAlive()) {
+            close();
+        }
+        if (response.status() != 200) {
+            throw new IOException(path + " answered " + response.status());
+        }
+        try {
+            return Json.object(response.bodyText());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(path + ": " + e.getMessage(), e);
         }
     }
 
