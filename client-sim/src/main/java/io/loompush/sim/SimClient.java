@@ -1,0 +1,203 @@
+package io.loompush.sim;
+
+import io.loompush.sim.check.Payload;
+import io.loompush.sim.check.StreamCheck;
+import io.loompush.sim.http.HttpConnection;
+import io.loompush.sim.http.HttpResponse;
+import io.loompush.sim.http.MalformedResponseException;
+import io.loompush.sim.protocol.Answer;
+import io.loompush.sim.protocol.Poll;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+/**
+ * One simulated client on its own virtual thread: connect, poll, read the
+ * answer, check its messages, poll again with the cursor, until the fleet
+ * stops. A failure is counted, the connection dropped, and after a pause the
+ * client connects again and resumes from its cursor, like a real one.
+ *
+ * <pre>
+ *   disconnected ──connect──> connected ──send poll──> held ──answer──> connected
+ *        ^                                               │
+ *        └────────────── failure, pause ─────────────────┘
+ * </pre>
+ *
+ * While held it keeps its socket, cursor and check state, and no buffer.
+ */
+final class SimClient implements Runnable {
+    /** After a failure, how long a client waits before connecting again. */
+    static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How much longer than the hold it asked for a client waits for an answer. */
+    static final Duration ANSWER_GRACE = Duration.ofSeconds(10);
+
+    private final int index;
+    private final LocalFleet fleet;
+    private final StreamCheck check;
+    private volatile HttpConnection connection;
+    private String cursor;
+    private boolean everConnected;
+
+    SimClient(int index, LocalFleet fleet, StreamCheck check) {
+        this.index = index;
+        this.fleet = fleet;
+        this.check = check;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!fleet.stopping() && !Thread.currentThread().isInterrupted()) {
+                if ((connection == null && !connect()) || !pollOnce()) {
+                    close();
+                    pause();
+                }
+            }
+        } finally {
+            close();
+        }
+    }
+
+    /** Closes the connection from another thread: the pending read fails and the client sees the fleet stopping. */
+    void abort() {
+        closeQuietly(connection);
+    }
+
+    StreamCheck check() {
+        return check;
+    }
+
+    private boolean connect() {
+        var config = fleet.config();
+        long start = System.nanoTime();
+        try {
+            connection = HttpConnection.open(config.target().address(), config.sources().forClient(index),
+                    CONNECT_TIMEOUT, config.pollTimeout().plus(ANSWER_GRACE));
+        } catch (IOException e) {
+            if (!fleet.stopping()) {
+                fleet.tally().fail(Failure.CONNECT, name() + " from " + config.sources().forClient(index).getHostAddress()
+                        + ": " + e.getMessage());
+            }
+            return false;
+        }
+        if (fleet.stopping()) {
+            // The fleet may have closed every connection before this one was set: close it here.
+            closeQuietly(connection);
+            connection = null;
+            return false;
+        }
+        fleet.tally().connected(!everConnected, (System.nanoTime() - start) / 1000);
+        everConnected = true;
+        return true;
+    }
+
+    private boolean pollOnce() {
+        var config = fleet.config();
+        var poll = new Poll(name(), config.sharedChannels(), config.target().host(), config.pollTimeout().toSeconds());
+        HttpResponse response;
+        fleet.tally().held.increment();
+        try {
+            connection.send(config.protocol().pollRequest(poll, cursor));
+            response = connection.read();
+        } catch (IOException e) {
+            if (!fleet.stopping()) {
+                fleet.tally().fail(failureOf(e), name() + ": " + e.getMessage());
+            }
+            return false;
+        } finally {
+            fleet.tally().held.decrement();
+        }
+        long receivedAt = Micros.now();
+        Answer answer;
+        try {
+            answer = config.protocol().answer(response, cursor);
+        } catch (MalformedResponseException e) {
+            fleet.tally().fail(Failure.MALFORMED, name() + ": " + e.getMessage());
+            return false;
+        }
+        switch (answer) {
+            case Answer.Refused(int status, String reason) -> {
+                fleet.tally().fail(status == 503 ? Failure.OVERLOADED : Failure.REFUSED,
+                        name() + ": " + status + " " + reason);
+                return false;
+            }
+            case Answer.Messages messages -> accept(messages, receivedAt);
+        }
+        if (!response.keepAlive()) {
+            close();
+        }
+        return true;
+    }
+
+    private void accept(Answer.Messages messages, long receivedAt) {
+        var tally = fleet.tally();
+        tally.answers.increment();
+        if (messages.deliveries().isEmpty()) {
+            tally.timeouts.increment();
+        }
+        if (messages.gap()) {
+            tally.gap(name() + " was told gap:true after cursor " + cursor);
+        }
+        for (Answer.Delivery delivery : messages.deliveries()) {
+            Payload payload = Payload.parse(delivery.data());
+            long lostBefore = check.lost();
+            var outcome = check.accept(delivery.channel(), payload);
+            tally.message(outcome, payload == null ? 0 : receivedAt - payload.publishedMicros(),
+                    check.lost() - lostBefore, describe(delivery, payload));
+        }
+        cursor = messages.cursor();
+    }
+
+    private String describe(Answer.Delivery delivery, Payload payload) {
+        if (payload == null) {
+            String data = delivery.data();
+            return name() + " got '" + (data.length() > 40 ? data.substring(0, 40) + "..." : data) + "'";
+        }
+        return name() + " got " + payload.channel() + " seq " + payload.seq()
+                + (delivery.channel() != null && !delivery.channel().equals(payload.channel())
+                        ? " labelled " + delivery.channel() : "");
+    }
+
+    private void close() {
+        var c = connection;
+        if (c != null) {
+            connection = null;
+            fleet.tally().open.decrement();
+            closeQuietly(c);
+        }
+    }
+
+    private static void closeQuietly(HttpConnection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // a connection being dropped: nothing is left to do with it
+            }
+        }
+    }
+
+    private void pause() {
+        if (fleet.stopping()) {
+            return;
+        }
+        try {
+            Thread.sleep(RECONNECT_PAUSE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String name() {
+        return SimConfig.clientChannel(index);
+    }
+
+    private static Failure failureOf(IOException e) {
+        return switch (e) {
+            case SocketTimeoutException t -> Failure.TIMEOUT;
+            case MalformedResponseException m -> Failure.MALFORMED;
+            default -> Failure.CLOSED;
+        };
+    }
+}

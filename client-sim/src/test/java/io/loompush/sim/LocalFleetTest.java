@@ -1,0 +1,98 @@
+package io.loompush.sim;
+
+import static io.loompush.sim.ScriptedServer.loompushAnswer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loompush.sim.check.Payload;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** One simulated client against a scripted server: every answer is checked, and a lossy server fails the check. */
+class LocalFleetTest {
+    private static final String RUN = "t1";
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    private static String payload(long seq) {
+        return new String(new Payload(RUN, "c0", seq, Micros.now()).encode(80), StandardCharsets.US_ASCII);
+    }
+
+    private LocalFleet fleet(int port) throws UsageException {
+        var config = ConfigParserTest.parse("--target", "127.0.0.1:" + port, "--clients", "1", "--run-id", RUN,
+                "--source-addrs", "127.0.0.1", "--poll-timeout", "5s");
+        return new LocalFleet(config, new Slice(0, 1), new PrintStream(log, true, StandardCharsets.UTF_8));
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static void assertNoViolation(FleetResult result) {
+        assertEquals(List.of(0L, 0L, 0L, 0L, 0L),
+                List.of(result.lost(), result.duplicates(), result.late(), result.gaps(), result.foreign()));
+    }
+
+    @Test
+    @Timeout(30)
+    void aCompleteInOrderStreamIsReceivedWithNoViolation() throws Exception {
+        try (var server = new ScriptedServer(List.of(loompushAnswer("c0", "k1", payload(1), payload(2)),
+                loompushAnswer("c0", "k2"), loompushAnswer("c0", "k3", payload(3))))) {
+            var fleet = fleet(server.port());
+            fleet.start();
+            await(() -> fleet.progress().received() == 3 && fleet.progress().held() == 1);
+            var result = fleet.finish(new Published(0, new long[] {3}, new long[0]));
+            assertEquals(3, result.received());
+            assertNoViolation(result);
+            assertEquals(0, result.errors());
+            assertEquals(3, result.answers());
+            assertEquals(1, result.timeouts());
+            assertEquals(List.of("GET /poll/c0?timeout=5 HTTP/1.1", "GET /poll/c0?timeout=5&since=k1 HTTP/1.1",
+                    "GET /poll/c0?timeout=5&since=k2 HTTP/1.1", "GET /poll/c0?timeout=5&since=k3 HTTP/1.1"),
+                    server.requestLines(), "each poll sends back the cursor of the answer before");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aLossyServerFailsTheCheck() throws Exception {
+        try (var server = new ScriptedServer(List.of(loompushAnswer("c0", "k1", payload(1), payload(2)),
+                loompushAnswer("c0", "k2", payload(4)), loompushAnswer("c0", "k3", payload(4))))) {
+            var fleet = fleet(server.port());
+            fleet.start();
+            await(() -> fleet.progress().duplicates() == 1 && fleet.progress().held() == 1);
+            var result = fleet.finish(new Published(0, new long[] {6}, new long[0]));
+            assertEquals(3, result.received());
+            assertEquals(3, result.lost(), "3 skipped, and 5 and 6 never came");
+            assertEquals(1, result.duplicates());
+            String printed = log.toString(StandardCharsets.UTF_8);
+            assertTrue(printed.contains("loss: c0 got c0 seq 4 (1 skipped)"), printed);
+            assertTrue(printed.contains("duplicate: c0 got c0 seq 4"), printed);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aRefusedPollIsAnErrorAndTheClientComesBackWithItsCursor() throws Exception {
+        try (var server = new ScriptedServer(List.of(loompushAnswer("c0", "k1", payload(1)),
+                ScriptedServer.response("503 Service Unavailable", "{\"error\":\"max connections\"}"),
+                loompushAnswer("c0", "k2", payload(2))))) {
+            var fleet = fleet(server.port());
+            fleet.start();
+            await(() -> fleet.progress().received() == 2 && fleet.progress().held() == 1);
+            var result = fleet.finish(new Published(0, new long[] {2}, new long[0]));
+            assertEquals(1, result.failures().get("overloaded"));
+            assertEquals(2, result.connects(), "it connected again after the refusal");
+            assertNoViolation(result);
+            assertEquals("GET /poll/c0?timeout=5&since=k1 HTTP/1.1", server.requestLines().get(2));
+        }
+    }
+}
