@@ -72,7 +72,8 @@ public final class PushServer implements AutoCloseable {
         var router = new Router(polls, new PublishHandler(config, broker, counters), this::stats,
                 this::draining, broker::reachable);
         this.shared = new Connection.Shared(router, polls, counters, permits,
-                Limits.withMaxBody(config.maxMessageBytes()), config.headerTimeout(), writeDeadlines);
+                Limits.withMaxBody(config.maxMessageBytes()), config.headerTimeout(), writeDeadlines,
+                connectionThreads);
         this.memory = new MemoryProbe();
         this.acceptThread = Thread.ofPlatform().name("loompush-accept").unstarted(this::acceptLoop);
     }
