@@ -20,12 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
 
 /** {@code GET /poll/{channels}}: parses the request, holds it, writes the answer. */
 final class PollHandler {
     static final int MAX_CHANNELS = 64;
     static final int DEFAULT_MAX = 100;
     static final int MAX_MAX = 1000;
+    /** The timeouts a client may ask for, made once: a held poll keeps its timeout. */
+    private static final Duration[] TIMEOUTS = LongStream.rangeClosed(0, Config.MAX_POLL_TIMEOUT.toSeconds())
+            .mapToObj(Duration::ofSeconds).toArray(Duration[]::new);
 
     private final Config config;
     private final Channels channels;
@@ -59,7 +63,7 @@ final class PollHandler {
         }
         Map<String, String> query = Query.parse(request.query());
         Duration timeout = query.containsKey("timeout")
-                ? Duration.ofSeconds(number(query, "timeout", 0, 0, Config.MAX_POLL_TIMEOUT.toSeconds()))
+                ? TIMEOUTS[(int) number(query, "timeout", 0, 0, Config.MAX_POLL_TIMEOUT.toSeconds())]
                 : config.pollTimeout();
         int max = (int) number(query, "max", DEFAULT_MAX, 1, MAX_MAX);
         String cursor = query.getOrDefault("since", request.headers().first("Last-Event-ID"));

@@ -44,28 +44,37 @@ public final class Poller {
         boolean[] open = new boolean[names.length];
         Arrays.fill(open, fresh);
         var box = new Mailbox();
-        var looks = new Look[names.length];
         try {
             boolean timedOut = timeout.isZero();
-            while (true) {
-                for (int i = 0; i < names.length; i++) {
-                    looks[i] = channels.look(names[i], box, at[i], open[i], max);
-                    names[i] = looks[i].channel();
-                    if (looks[i].covered() && open[i]) {
-                        at[i] = looks[i].since();
-                        open[i] = false;
-                    }
-                }
-                Batch batch = Batch.of(looks, at, max);
-                if (!batch.messages().isEmpty() || batch.gap() || timedOut || draining.getAsBoolean()) {
-                    return batch;
-                }
+            Batch batch;
+            while ((batch = lookAll(names, at, open, max, box, timedOut)) == null) {
                 timedOut = !box.await(deadline);
             }
+            return batch;
         } finally {
             for (String name : names) {
                 channels.release(name, box);
             }
         }
+    }
+
+    /**
+     * One look at every channel: the answer, or null when there is nothing to
+     * answer yet. What it allocates is garbage before the poll parks again, so a
+     * held poll keeps none of it.
+     */
+    private Batch lookAll(String[] names, long[] at, boolean[] open, int max, Mailbox box, boolean timedOut) {
+        var looks = new Look[names.length];
+        for (int i = 0; i < names.length; i++) {
+            looks[i] = channels.look(names[i], box, at[i], open[i], max);
+            names[i] = looks[i].channel();
+            if (looks[i].covered() && open[i]) {
+                at[i] = looks[i].since();
+                open[i] = false;
+            }
+        }
+        Batch batch = Batch.of(looks, at, max);
+        boolean answer = !batch.messages().isEmpty() || batch.gap() || timedOut || draining.getAsBoolean();
+        return answer ? batch : null;
     }
 }
