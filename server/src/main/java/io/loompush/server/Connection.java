@@ -113,13 +113,14 @@ final class Connection implements Runnable {
         }
     }
 
+    /** Counted among the connections only once open: {@link #end} uncounts exactly what was counted. */
     private void open() throws IOException {
-        shared.counters().connections.incrementAndGet();
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
         var output = out;
         reader = new RequestReader(socket.getInputStream(), socket::setSoTimeout,
                 () -> ResponseWriter.writeContinue(output), shared.limits(), shared.headerTimeout());
+        shared.counters().connections.incrementAndGet();
     }
 
     /** Writes the answer to the request in flight; false when the connection closes after it. */
