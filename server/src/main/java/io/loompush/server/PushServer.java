@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.time.Clock;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ public final class PushServer implements AutoCloseable {
     private final int ownVirtualThreads;
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("loompush-conn").factory();
     private final Thread acceptThread;
-    private volatile boolean draining;
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     private PushServer(Config config, ServerSocket listener) {
         this.config = config;
@@ -98,26 +99,26 @@ public final class PushServer implements AutoCloseable {
     }
 
     boolean draining() {
-        return draining;
+        return draining.get();
     }
 
     Stats stats() {
         int connections = counters.connections.get();
         return new Stats(connections, counters.held.get(), channels.channelCount(), channels.mailboxCount(),
                 channels.historyEntries(), channels.historyBytes(), counters.published.sum(),
-                counters.delivered.sum(), connections + ownVirtualThreads, draining, memory.read(connections),
-                broker.statsJson());
+                counters.delivered.sum(), connections + ownVirtualThreads, draining.get(),
+                memory.read(connections), broker.statsJson());
     }
 
     /**
      * Stops accepting, answers every held poll now with Connection: close, and
-     * waits for the answers in flight, at most the drain timeout. Idempotent.
+     * waits for the answers in flight, at most the drain timeout. Idempotent; a
+     * second caller waits for the first drain to end.
      */
-    public void drain() {
-        if (draining) {
+    public synchronized void drain() {
+        if (!draining.compareAndSet(false, true)) {
             return;
         }
-        draining = true;
         log.info("draining: {} connections, {} held polls", counters.connections.get(), counters.held.get());
         closeListener();
         channels.wakeAll();

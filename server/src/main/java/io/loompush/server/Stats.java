@@ -1,7 +1,8 @@
 package io.loompush.server;
 
-/** One reading of the server's figures, as /stats JSON or /metrics text. */
 /**
+ * One reading of the server's figures, as /stats JSON or /metrics text.
+ *
  * @param virtualThreads the server's virtual threads: one per connection and its own few
  * @param brokerJson     the broker's own figures as a JSON object (Redis), or null
  */

@@ -8,6 +8,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Reads requests off one connection, with a buffer that exists only while a
@@ -100,6 +101,11 @@ public final class RequestReader {
         if (start == end) {
             buf = null;
             start = end = 0;
+        } else {
+            // Keep only the pipelined bytes, not the whole buffer, while this request is answered (or held).
+            buf = Arrays.copyOfRange(buf, start, end);
+            end -= start;
+            start = 0;
         }
         return length == 0 ? head : head.withBody(body);
     }
@@ -167,7 +173,7 @@ public final class RequestReader {
     /** One CRLF-terminated line, without the CRLF, of at most {@code maxLength} bytes. */
     private String readLine(int maxLength, long deadline) throws IOException, HttpError {
         while (true) {
-            for (int i = start; i < end; i++) {
+            for (int i = start; i < end && i - start <= maxLength + 1; i++) {
                 if (buf[i] == '\n') {
                     if (i == start || buf[i - 1] != '\r') {
                         throw new HttpError(400, "bare LF in chunked body");

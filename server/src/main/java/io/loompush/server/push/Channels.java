@@ -8,6 +8,8 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry of live channels: history and held polls, by channel name.
@@ -27,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the due entries. Looks and publishes also drop expired messages on the way.
  */
 public final class Channels implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Channels.class);
     private final ConcurrentHashMap<String, Channel> map = new ConcurrentHashMap<>();
     private final DelayQueue<Due> expiries = new DelayQueue<>();
     private final MessageIds ids;
@@ -188,7 +191,12 @@ public final class Channels implements AutoCloseable {
     private void expireForever() {
         try {
             while (true) {
-                expire(expiries.take());
+                Due due = expiries.take();
+                try {
+                    expire(due);
+                } catch (RuntimeException e) {
+                    log.error("history expiry of channel {} failed; going on", due.channel.name, e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -223,7 +231,9 @@ public final class Channels implements AutoCloseable {
 
     private Channel create(String name) {
         feed.interested(name);
-        return new Channel(name, clock.millis());
+        // The millisecond of the id sequence, not the wall clock: ids never go back, and the gap
+        // proof compares this with message ids.
+        return new Channel(name, MessageIds.millis(ids.position()));
     }
 
     /** The compute result that drops an idle channel from the map. */

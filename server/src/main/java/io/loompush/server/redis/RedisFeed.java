@@ -51,9 +51,9 @@ public final class RedisFeed implements Feed, AutoCloseable {
     /** Never a channel name (names cannot hold '!'): subscribed first on every link, it says the link is up. */
     private static final String CONTROL = "!loompush";
     /**
-     * Bounds the subscriber's handshake (AUTH, SELECT, the first SUBSCRIBE) with a Redis that accepts
-     * connections but does not answer; once subscribed, Jedis reads without a timeout and the PING
-     * watchdog finds a dead link.
+     * Bounds the subscriber's handshake (AUTH, SELECT) with a Redis that accepts connections but
+     * does not answer. Jedis reads the subscription without a timeout: a first SUBSCRIBE never
+     * confirmed, or a link gone silent, is dropped by the manager after {@link #DEAD_LINK}.
      */
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 5000;
 
@@ -175,6 +175,8 @@ public final class RedisFeed implements Feed, AutoCloseable {
                 if (!closed && (!quiet || current.up)) {
                     log.warn("redis {} unreachable: {}; retrying with backoff", target, e.getMessage());
                 }
+            } catch (RuntimeException e) {
+                log.error("redis {}: the listener failed; reconnecting", target, e);
             }
             quiet = true;
             boolean wasUp = current.up;
@@ -232,6 +234,19 @@ public final class RedisFeed implements Feed, AutoCloseable {
             }
         }
 
+        /**
+         * A confirmation does not say which SUBSCRIBE it answers: an UNSUBSCRIBE confirmed after
+         * a channel was wanted again ends the coverage its stale SUBSCRIBE confirmation may have
+         * started; the new SUBSCRIBE's confirmation, which comes after, starts it again.
+         */
+        @Override
+        public void onUnsubscribe(byte[] channel, int count) {
+            Subscription s = subscriptions.get(name(channel));
+            if (s != null && s.generation == generation) {
+                s.coveredSince = NOT_COVERED;
+            }
+        }
+
         @Override
         public void onMessage(byte[] channel, byte[] message) {
             String name = name(channel);
@@ -268,6 +283,14 @@ public final class RedisFeed implements Feed, AutoCloseable {
             LockSupport.parkNanos(PING_INTERVAL.toNanos() / 2);
             Link current = link;
             if (current == null || !current.up) {
+                // While down: let lingering subscriptions go and forget queued ones (the next link
+                // subscribes every wanted channel anyway), so nothing piles up during an outage;
+                // and drop a link whose first SUBSCRIBE is never confirmed (Jedis reads it without a timeout).
+                due();
+                toSubscribe.clear();
+                if (current != null && System.nanoTime() - current.lastPongNanos > DEAD_LINK.toNanos()) {
+                    current.drop();
+                }
                 continue;
             }
             try {
@@ -290,6 +313,9 @@ public final class RedisFeed implements Feed, AutoCloseable {
                 }
             } catch (JedisException | IllegalStateException e) {
                 log.debug("redis {}: subscription change failed, the link is going down: {}", target, e.toString());
+            } catch (RuntimeException e) {
+                log.error("redis {}: managing subscriptions failed; dropping the link", target, e);
+                current.drop();
             }
         }
     }
