@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Writes ops/bench's report.md and chart.svg from client-sim's JSON files (standard library only).
+
+Usage: ops/peers/report.py DIR CLIENTS PEERS SCENARIOS
+"""
+import json
+import os
+import sys
+
+
+def load(out, peer, scenario):
+    path = os.path.join(out, "raw", f"{peer}-{scenario}.json")
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def get(d, *keys):
+    for k in keys:
+        if not isinstance(d, dict) or d.get(k) is None:
+            return None
+        d = d[k]
+    return d
+
+
+def num(v, digits=0, unit=""):
+    if v is None:
+        return "n/a"
+    return f"{v:,.{digits}f}{unit}"
+
+
+def status(d):
+    if d is None:
+        return "no result"
+    problems = get(d, "verdict", "problems") or []
+    m = d.get("messages", {})
+    c = d.get("clients", {})
+    s = f"{c.get('connected', 0):,}/{c.get('clients', 0):,} connected"
+    if m.get("expectedDeliveries"):
+        s += f", {m.get('received', 0):,}/{m['expectedDeliveries']:,} received, {m.get('lost', 0):,} lost"
+    if not get(d, "verdict", "ok"):
+        s += "; " + "; ".join(problems[:2])
+    return s
+
+
+def per_conn(d, key):
+    return get(d, "memory", "perConnectionBytes", key, "rssBytes")
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def bars(x, y, title, unit, values, width=300):
+    """One horizontal bar group: values is [(label, number or None)]."""
+    top = max([v for _, v in values if v] or [1])
+    parts = [f'<text x="{x}" y="{y}" font-weight="bold">{title}</text>']
+    for i, (label, v) in enumerate(values):
+        yy = y + 12 + i * 26
+        w = 0 if not v else max(1, v / top * width)
+        parts.append(f'<text x="{x}" y="{yy + 15}">{label}</text>')
+        parts.append(f'<rect x="{x + 90}" y="{yy}" width="{w:.1f}" height="20" fill="{COLORS.get(label, "#888")}"/>')
+        parts.append(f'<text x="{x + 95 + w:.1f}" y="{yy + 15}">{num(v, 0 if v is None or v >= 100 else 2)} {unit if v is not None else ""}</text>')
+    return parts
+
+
+COLORS = {"loompush": "#2b7bb9", "seed-node": "#5fa55a", "nchan": "#d98c2b"}
+
+
+def main():
+    out, clients, peers, scenarios = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(","), sys.argv[4].split(",")
+    r = {(p, s): load(out, p, s) for p in peers for s in scenarios}
+    machine = dict(line.rstrip("\n").split("=", 1) for line in open(os.path.join(out, "machine.txt")) if "=" in line)
+    date = next((d["startedAt"][:10] for d in r.values() if d), "unknown")
+    md = [f"# loompush side by side: {date}", "",
+          f"{clients:,} long-poll connections per run, the same client (client-sim) for every peer, "
+          "one process or worker per server, a fresh server per peer and scenario. "
+          "Bytes per connection are the server's RSS (its whole process tree) after minus before, "
+          "divided by the connections: \"settled\" after the settle time with no forced GC, "
+          "\"after GC\" after `jcmd GC.run` (JVM only; n/a elsewhere). Ratios within one run hold; "
+          "absolute times drift on shared machines.", ""]
+    if "idle" in scenarios:
+        md += ["## idle: memory per held connection", "",
+               table(["peer", "RSS / conn, settled", "after GC", "kernel socket slabs / conn (both ends)", "result"],
+                     [[p, num(per_conn(r[p, "idle"], "idle"), 0, " B"), num(per_conn(r[p, "idle"], "idle+gc"), 0, " B"),
+                       num(get(r[p, "idle"], "memory", "perConnectionBytes", "idle", "kernelSocketSlabBytes"), 0, " B"),
+                       status(r[p, "idle"])] for p in peers]), ""]
+    if "active" in scenarios:
+        md += ["## active: memory per connection after one message round trip", "",
+               table(["peer", "RSS / conn, settled", "after GC", "latency p50 / p99", "result"],
+                     [[p, num(per_conn(r[p, "active"], "after-load"), 0, " B"), num(per_conn(r[p, "active"], "after-load+gc"), 0, " B"),
+                       num(get(r[p, "active"], "latencyMs", "p50"), 2) + " / " + num(get(r[p, "active"], "latencyMs", "p99"), 2, " ms"),
+                       status(r[p, "active"])] for p in peers]), ""]
+    if "fanout" in scenarios:
+        md += ["## fan-out: one message to all clients, publish to receipt", "",
+               table(["peer", "p50", "p99", "max", "slowest round, all delivered", "server CPU", "result"],
+                     [[p, num(get(r[p, "fanout"], "latencyMs", "p50"), 1, " ms"), num(get(r[p, "fanout"], "latencyMs", "p99"), 1, " ms"),
+                       num(get(r[p, "fanout"], "latencyMs", "max"), 1, " ms"),
+                       num(max([x.get("allDeliveredMs") or 0 for x in get(r[p, "fanout"], "rounds") or []] or [0]) or None, 1, " ms"),
+                       num(get(r[p, "fanout"], "serverCpuSeconds"), 2, " s"), status(r[p, "fanout"])] for p in peers]), ""]
+    if "unicast" in scenarios:
+        md += ["## unicast: a steady rate to random clients", "",
+               table(["peer", "delivered / s", "p50", "p99", "server CPU", "result"],
+                     [[p, num(get(r[p, "unicast"], "deliveredPerSecond"), 0), num(get(r[p, "unicast"], "latencyMs", "p50"), 2, " ms"),
+                       num(get(r[p, "unicast"], "latencyMs", "p99"), 2, " ms"), num(get(r[p, "unicast"], "serverCpuSeconds"), 2, " s"),
+                       status(r[p, "unicast"])] for p in peers]), ""]
+    if "connect" in scenarios:
+        md += ["## connect: establish and hold every connection", "",
+               table(["peer", "all connected", "all held", "connect p50 / p99", "result"],
+                     [[p, num(get(r[p, "connect"], "connect", "allConnectedSeconds"), 2, " s"),
+                       num(get(r[p, "connect"], "connect", "allHeldSeconds"), 2, " s"),
+                       num(get(r[p, "connect"], "connect", "connectTimeMs", "p50"), 2) + " / "
+                       + num(get(r[p, "connect"], "connect", "connectTimeMs", "p99"), 2, " ms"),
+                       status(r[p, "connect"])] for p in peers]), ""]
+    md += ["![bytes per connection and latency per peer](chart.svg)", "", "## The machine and the versions", ""]
+    md += [f"- {k}: `{v}`" for k, v in machine.items()]
+    md += ["", "## The exact command lines", "", "```", open(os.path.join(out, "commands.txt")).read().rstrip(), "```", ""]
+    with open(os.path.join(out, "report.md"), "w") as f:
+        f.write("\n".join(md))
+
+    groups = [("idle RSS / connection, settled", "B", [(p, per_conn(r.get((p, "idle")), "idle")) for p in peers]),
+              ("after one round trip (active)", "B", [(p, per_conn(r.get((p, "active")), "after-load")) for p in peers]),
+              ("fan-out p99", "ms", [(p, get(r.get((p, "fanout")), "latencyMs", "p99")) for p in peers]),
+              ("unicast p99", "ms", [(p, get(r.get((p, "unicast")), "latencyMs", "p99")) for p in peers])]
+    h = 40 + 2 * (30 + 26 * len(peers)) + 20
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="960" height="{h}" font-family="sans-serif" font-size="13">',
+           f'<rect width="960" height="{h}" fill="white"/>',
+           f'<text x="10" y="22" font-size="15" font-weight="bold">loompush side by side, {date}, {clients:,} connections</text>']
+    for i, (title, unit, values) in enumerate(groups):
+        svg += bars(10 + (i % 2) * 480, 50 + (i // 2) * (30 + 26 * len(peers)), title, unit, values)
+    svg.append("</svg>")
+    with open(os.path.join(out, "chart.svg"), "w") as f:
+        f.write("\n".join(svg) + "\n")
+
+
+if __name__ == "__main__":
+    main()
