@@ -165,6 +165,16 @@ final class RedisFixture implements AutoCloseable {
         return jedis;
     }
 
+    /**
+     * Publishes the way a backend publishes recoverably: {@code FCALL loompush_publish 1 <key> <payload>},
+     * the function a loompush node loads into Redis when it connects.
+     *
+     * @return the message id the function answers
+     */
+    String fcallPublish(String key, String payload) {
+        return (String) jedis().fcall("loompush_publish", List.of(key), List.of(payload));
+    }
+
     /** Waits until PUBSUB NUMSUB says the Redis channel has exactly this many subscribers. */
     void awaitSubscribers(String redisChannel, long subscribers, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

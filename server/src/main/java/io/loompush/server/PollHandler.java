@@ -8,7 +8,7 @@ import io.loompush.server.push.Batch;
 import io.loompush.server.push.Channels;
 import io.loompush.server.push.Cursor;
 import io.loompush.server.push.Message;
-import io.loompush.server.push.MessageIds;
+import io.loompush.server.push.Position;
 import io.loompush.server.push.Poller;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -33,7 +33,6 @@ final class PollHandler {
 
     private final Config config;
     private final Channels channels;
-    private final MessageIds ids;
     private final Poller poller;
     private final Counters counters;
     private final BooleanSupplier draining;
@@ -41,7 +40,6 @@ final class PollHandler {
     PollHandler(Config config, Channels channels, Counters counters, BooleanSupplier draining) {
         this.config = config;
         this.channels = channels;
-        this.ids = channels.ids();
         this.poller = new Poller(channels, draining);
         this.counters = counters;
         this.draining = draining;
@@ -67,15 +65,29 @@ final class PollHandler {
                 : config.pollTimeout();
         int max = (int) number(query, "max", DEFAULT_MAX, 1, MAX_MAX);
         String cursor = query.getOrDefault("since", request.headers().first("Last-Event-ID"));
-        return new PollSpec(names.toArray(String[]::new), since(cursor, List.copyOf(names)), cursor == null, timeout,
-                max, request.keepAlive(), allowOrigin(request.headers().first("Origin")));
+        String[] channelNames = names.toArray(String[]::new);
+        var epochs = new String[channelNames.length];
+        long[] since = new long[channelNames.length];
+        boolean[] open = new boolean[channelNames.length];
+        if (cursor == null) {
+            arrival(channelNames, epochs, since, open);
+        } else {
+            Cursor parsed = cursor(cursor, List.copyOf(names));
+            System.arraycopy(parsed.epochs(), 0, epochs, 0, epochs.length);
+            System.arraycopy(parsed.positions(), 0, since, 0, since.length);
+            for (int i = 0; i < open.length; i++) {
+                open[i] = epochs[i].equals(Cursor.NO_EPOCH);
+            }
+        }
+        return new PollSpec(channelNames, epochs, since, open, timeout, max, request.keepAlive(),
+                allowOrigin(request.headers().first("Origin")));
     }
 
     Response hold(PollSpec spec) {
         counters.held.incrementAndGet();
         Batch batch;
         try {
-            batch = poller.hold(spec.channels(), spec.since(), spec.fresh(), spec.max(), spec.timeout());
+            batch = poller.hold(spec.channels(), spec.epochs(), spec.since(), spec.open(), spec.max(), spec.timeout());
         } finally {
             counters.held.decrementAndGet();
         }
@@ -90,12 +102,12 @@ final class PollHandler {
     private String answer(Batch batch, String[] channels) {
         var json = new StringBuilder(64 + batch.messages().size() * 96);
         json.append("{\"cursor\":\"")
-                .append(new Cursor(ids.epoch(), batch.positions()).format(Arrays.asList(channels)))
+                .append(new Cursor(batch.epochs(), batch.positions()).format(Arrays.asList(channels)))
                 .append("\",\"messages\":[");
         String separator = "";
         for (Message m : batch.messages()) {
             json.append(separator).append("{\"channel\":").append(Json.string(m.channel()))
-                    .append(",\"id\":\"").append(ids.format(m.seq())).append('"');
+                    .append(",\"id\":\"").append(m.id()).append('"');
             try {
                 var text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(m.data()));
                 json.append(",\"data\":");
@@ -110,25 +122,29 @@ final class PollHandler {
     }
 
     /**
-     * The positions the poll starts after: the cursor's, or, without a cursor,
-     * this instant, so that a message published while the request is still on
-     * its way to its channels is not missed. A cursor of another epoch was issued
-     * before a restart: its positions mean nothing here, so the poll starts at
-     * the oldest retained message and the answer says gap.
+     * Without a cursor, a poll starts at its arrival on each channel, so that a
+     * message published while the request is still on its way to its channels
+     * is not missed; a channel not covered yet starts where coverage begins.
      */
-    private long[] since(String cursor, List<String> names) throws HttpError {
-        long[] since = new long[names.size()];
-        if (cursor == null) {
-            Arrays.fill(since, channels.arrival());
-            return since;
+    private void arrival(String[] names, String[] epochs, long[] since, boolean[] open) {
+        for (int i = 0; i < names.length; i++) {
+            Position at = channels.arrival(names[i]);
+            if (at == null) {
+                open[i] = true;
+                epochs[i] = Cursor.NO_EPOCH;
+            } else {
+                epochs[i] = at.epoch();
+                since[i] = at.seq();
+            }
         }
-        Cursor parsed;
+    }
+
+    private static Cursor cursor(String text, List<String> names) throws HttpError {
         try {
-            parsed = Cursor.parse(cursor, names);
+            return Cursor.parse(text, names);
         } catch (IllegalArgumentException e) {
             throw new HttpError(400, "bad cursor: " + e.getMessage());
         }
-        return parsed.epoch().equals(ids.epoch()) ? parsed.positions() : since;
     }
 
     private String allowOrigin(String origin) {

@@ -4,11 +4,13 @@ import java.time.Duration;
 
 /**
  * A parsed poll: all a held poll keeps of its request. The channel names are
- * sorted and distinct, and {@code since} has one position per channel
- * (the instant of arrival when the client sent no cursor).
+ * sorted and distinct; {@code epochs}, {@code since} and {@code open} have one
+ * entry per channel: the cursor's, or without one, the channel's position at
+ * the poll's arrival.
  *
- * @param fresh       whether {@code since} is the arrival, the client having sent no cursor
+ * @param open        which channels had no position at arrival (not covered yet: the poll starts
+ *                    where coverage begins)
  * @param allowOrigin the CORS origin to answer with, or null
  */
-record PollSpec(String[] channels, long[] since, boolean fresh, Duration timeout, int max, boolean keepAlive,
-                String allowOrigin) {}
+record PollSpec(String[] channels, String[] epochs, long[] since, boolean[] open, Duration timeout, int max,
+                boolean keepAlive, String allowOrigin) {}

@@ -10,6 +10,7 @@ import io.loompush.server.push.Feed;
 import io.loompush.server.push.MessageIds;
 import io.loompush.server.redis.RedisBroker;
 import io.loompush.server.redis.RedisFeed;
+import io.loompush.server.redis.RedisStreams;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -61,13 +62,15 @@ public final class PushServer implements AutoCloseable {
         var ids = new MessageIds(MessageIds.newEpoch(), clock);
         this.ownVirtualThreads = config.redis() == null ? 1 : 2;
         if (config.redis() == null) {
-            this.channels = new Channels(ids, Feed.ALWAYS, clock, config.history(), config.historyTtl()).start();
+            this.channels = new Channels(ids, Feed.local(ids.epoch()), clock, config.history(), config.historyTtl())
+                    .start();
             this.broker = new EmbeddedBroker(channels);
         } else {
-            var feed = new RedisFeed(config.redis(), config.redisPrefix(), config.subscriptionLinger());
+            var streams = new RedisStreams(config.redis(), config.redisPrefix(), config.history(), config.historyTtl());
+            var feed = new RedisFeed(config.redis(), streams, config.subscriptionLinger(), config.historyTtl());
             this.channels = new Channels(ids, feed, clock, config.history(), config.historyTtl()).start();
             feed.start(channels);
-            this.broker = new RedisBroker(config.redis(), feed);
+            this.broker = new RedisBroker(streams, feed);
         }
         var polls = new PollHandler(config, channels, counters, this::draining);
         var router = new Router(polls, new PublishHandler(config, broker, counters), this::stats,

@@ -5,19 +5,23 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * One poll's answer: the messages, the positions of the new cursor (in the
+ * One poll's answer: the messages, the cursor's epochs and positions (in the
  * order of the poll's channels) and whether a gap was seen.
  */
-public record Batch(List<Message> messages, long[] positions, boolean gap) {
+public record Batch(List<Message> messages, String[] epochs, long[] positions, boolean gap) {
 
     /**
      * Merges the looks at a poll's channels: at most {@code max} messages, in
      * publish order (so oldest first within each channel). A channel moves past
      * its last message in the answer (so a one-channel cursor is that message's
-     * id); a channel with nothing new moves to its look's position.
+     * id); a channel with nothing new moves to its look's position. Carried
+     * messages (outside any history) come first and move no position.
+     *
+     * @param epochs  the epochs of {@code since}
+     * @param carried messages outside any history, for this poll only
      */
-    static Batch of(Look[] looks, long[] since, int max) {
-        var messages = new ArrayList<Message>();
+    static Batch of(Look[] looks, String[] epochs, long[] since, int max, List<Message> carried) {
+        var messages = new ArrayList<Message>(carried);
         boolean gap = false;
         for (Look look : looks) {
             messages.addAll(look.messages());
@@ -25,31 +29,38 @@ public record Batch(List<Message> messages, long[] positions, boolean gap) {
         }
         boolean cut = messages.size() > max;
         if (looks.length > 1) {
-            messages.sort(Comparator.comparingLong(Message::seq));
+            messages.subList(carried.size(), messages.size()).sort(Comparator.comparingLong(Message::seq));
         }
         if (cut) {
             messages.subList(max, messages.size()).clear();
         }
+        var answerEpochs = new String[looks.length];
         long[] positions = new long[looks.length];
         for (int i = 0; i < looks.length; i++) {
             Look look = looks[i];
-            int taken = countOf(messages, look.channel());
+            Message last = lastOf(messages, carried.size(), look.channel());
             if (look.messages().isEmpty()) {
+                answerEpochs[i] = look.epoch();
                 positions[i] = look.position();
+            } else if (last == null) {
+                answerEpochs[i] = epochs[i];
+                positions[i] = since[i];
             } else {
-                positions[i] = taken == 0 ? since[i] : look.messages().get(taken - 1).seq();
+                answerEpochs[i] = last.epoch();
+                positions[i] = last.seq();
             }
         }
-        return new Batch(List.copyOf(messages), positions, gap);
+        return new Batch(List.copyOf(messages), answerEpochs, positions, gap);
     }
 
-    private static int countOf(List<Message> messages, String channel) {
-        int n = 0;
-        for (Message m : messages) {
-            if (m.channel().equals(channel)) {
-                n++;
+    /** The channel's last message in the answer, not counting the carried ones. */
+    private static Message lastOf(List<Message> messages, int from, String channel) {
+        Message last = null;
+        for (int i = from; i < messages.size(); i++) {
+            if (messages.get(i).channel().equals(channel)) {
+                last = messages.get(i);
             }
         }
-        return n;
+        return last;
     }
 }

@@ -17,7 +17,8 @@ import java.util.Set;
  */
 final class Channel {
     final String name;
-    private final long createdAtMillis;
+    /** The channel's position when this object was created: it holds nothing from before. */
+    private long createdAt;
     private ArrayDeque<Message> history;
     /** The newest sequence number dropped from history, 0 when none was. */
     private long evictedUpTo;
@@ -26,9 +27,9 @@ final class Channel {
     private Set<Mailbox> waiters;
     boolean expiryScheduled;
 
-    Channel(String name, long createdAtMillis) {
+    Channel(String name, long createdAt) {
         this.name = name;
-        this.createdAtMillis = createdAtMillis;
+        this.createdAt = createdAt;
     }
 
     /** @return whether the mailbox was not registered here yet */
@@ -72,6 +73,10 @@ final class Channel {
 
     /** Appends a message, dropping the oldest beyond {@code capacity}. */
     void append(Message message, int capacity) {
+        if (history != null && !history.getLast().epoch().equals(message.epoch())) {
+            // A new history began (Redis lost the stream): what is held belongs to another one.
+            reset(message.seq() - 1);
+        }
         if (history == null) {
             history = new ArrayDeque<>(Math.min(capacity, 4));
         }
@@ -90,6 +95,14 @@ final class Channel {
                 history = null;
             }
         }
+    }
+
+    /** Forgets the history: this copy starts again after {@code at}. */
+    void reset(long at) {
+        history = null;
+        historyBytes = 0;
+        evictedUpTo = 0;
+        createdAt = at;
     }
 
     private void evictFirst() {
@@ -116,37 +129,29 @@ final class Channel {
         return historyBytes;
     }
 
-    /**
-     * What a poll standing at {@code since} should see.
-     *
-     * <p>The gap proof: this channel object holds every message published on
-     * it after {@code createdAtMillis} except those dropped up to
-     * {@code evictedUpTo}. An earlier incarnation of the channel was removed
-     * only once its history was empty, and its last message left by expiry,
-     * so everything it held was published at least a TTL before this one was
-     * created. A cursor newer than that, and not older than what was evicted,
-     * has missed nothing.
-     *
-     * @param since    the poll's position
-     * @param position the current position, the cursor when there is nothing new
-     */
-    Look look(long since, int max, long position, long ttlMillis) {
-        boolean gap = since < evictedUpTo || MessageIds.millis(since) <= createdAtMillis - ttlMillis;
+    long createdAt() {
+        return createdAt;
+    }
+
+    /** The newest sequence number dropped from history, 0 when none was. */
+    long evictedUpTo() {
+        return evictedUpTo;
+    }
+
+    /** The messages of this epoch after {@code since}, oldest first, at most {@code max}. */
+    List<Message> after(String epoch, long since, int max) {
         if (history == null || history.getLast().seq() <= since) {
-            return new Look(name, true, since, List.of(), false, position, gap);
+            return List.of();
         }
         var messages = new ArrayList<Message>(Math.min(max, history.size()));
-        boolean more = false;
         for (Message m : history) {
-            if (m.seq() <= since) {
-                continue;
-            }
             if (messages.size() == max) {
-                more = true;
                 break;
             }
-            messages.add(m);
+            if (m.seq() > since && m.epoch().equals(epoch)) {
+                messages.add(m);
+            }
         }
-        return new Look(name, true, since, messages, more, position, gap);
+        return messages;
     }
 }

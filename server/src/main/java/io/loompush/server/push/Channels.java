@@ -62,14 +62,20 @@ public final class Channels implements AutoCloseable {
     }
 
     /**
-     * Where a poll that arrives now and names no cursor starts: every message
-     * published after this call has a greater id.
+     * Where a poll that arrives now and names no cursor starts on this channel:
+     * every message that reaches this node after this call has a greater
+     * position. Null while the channel's messages do not reach this node: the
+     * poll then starts where coverage begins.
      */
-    public long arrival() {
-        return ids.position();
+    public Position arrival(String name) {
+        if (!feed.shared()) {
+            return new Position(ids.epoch(), ids.position());
+        }
+        Coverage coverage = feed.coverage(name);
+        return coverage == null ? null : new Position(coverage.epoch(), coverage.latest());
     }
 
-    /** Appends a message to the channel's history and signals its held polls. */
+    /** Appends a message to the channel's history and signals its held polls: the embedded broker. */
     public Published publish(String name, byte[] data) {
         var result = new Object() {
             long seq;
@@ -79,30 +85,81 @@ public final class Channels implements AutoCloseable {
             if (channel == null) {
                 channel = create(key);
             }
-            var before = Tally.of(channel);
-            channel.expire(clock.millis() - ttlMillis);
             result.seq = ids.next();
-            channel.append(new Message(channel.name, result.seq, data), historySize);
-            count(before, channel);
-            scheduleExpiry(channel);
-            result.woken = channel.waiters();
+            result.woken = append(channel, new Message(channel.name, ids.epoch(), result.seq, data));
             return channel;
         });
-        for (Mailbox box : result.woken) {
-            box.signal();
-        }
-        return new Published(name, ids.format(result.seq), result.woken.length);
+        signal(result.woken);
+        return new Published(name, MessageIds.format(ids.epoch(), result.seq), result.woken.length);
+    }
+
+    /**
+     * Appends a message that came with its own epoch and position (from a
+     * Redis stream) and signals the channel's held polls.
+     *
+     * @return the held polls signalled
+     */
+    public int deliver(String name, String epoch, long seq, byte[] data) {
+        var woken = new Mailbox[1][];
+        map.compute(name, (key, channel) -> {
+            if (channel == null) {
+                channel = create(key);
+            }
+            woken[0] = append(channel, new Message(channel.name, epoch, seq, data));
+            return channel;
+        });
+        signal(woken[0]);
+        return woken[0].length;
+    }
+
+    /**
+     * Hands a message that has no place in any history (a plain Redis PUBLISH)
+     * to the polls held on the channel now, and to no one else.
+     *
+     * @return the held polls it was handed to
+     */
+    public int broadcast(String name, byte[] data) {
+        var woken = new Mailbox[][] {new Mailbox[0]};
+        map.computeIfPresent(name, (key, channel) -> {
+            Coverage coverage = feed.coverage(key);
+            if (coverage != null) {
+                var message = new Message(channel.name, coverage.epoch(), coverage.latest(), data);
+                woken[0] = channel.waiters();
+                for (Mailbox box : woken[0]) {
+                    box.offer(message);
+                }
+            }
+            return channel;
+        });
+        signal(woken[0]);
+        return woken[0].length;
+    }
+
+    /**
+     * Forgets the channel's copy of its history (it no longer continues the
+     * shared one) and signals its held polls to look again.
+     */
+    public void reset(String name, long at) {
+        var woken = new Mailbox[][] {new Mailbox[0]};
+        map.computeIfPresent(name, (key, channel) -> {
+            var before = Tally.of(channel);
+            channel.reset(at);
+            count(before, channel);
+            woken[0] = channel.waiters();
+            return removeIfIdle(channel);
+        });
+        signal(woken[0]);
     }
 
     /**
      * Registers the mailbox on the channel (once; again is a no-op) and looks
      * at what the poll standing at {@code since} should get, in one step.
      *
-     * @param fresh whether {@code since} is the poll's arrival rather than a
-     *        client's cursor: a fresh poll on a channel covered only since after
-     *        its arrival starts there, without a gap
+     * @param open whether the poll has no position on this channel yet (it
+     *        arrived without a cursor while the channel was not covered): it
+     *        starts where coverage begins, without a gap
      */
-    Look look(String name, Mailbox box, long since, boolean fresh, int max) {
+    Look look(String name, Mailbox box, String epoch, long since, boolean open, int max) {
         var look = new Look[1];
         map.compute(name, (key, channel) -> {
             if (channel == null) {
@@ -111,20 +168,68 @@ public final class Channels implements AutoCloseable {
             if (channel.addWaiter(box)) {
                 mailboxes.incrementAndGet();
             }
-            long covered = feed.coveredSince(key);
-            if (covered == Feed.NOT_COVERED) {
-                look[0] = Look.uncovered(channel.name, since);
+            Coverage coverage = feed.coverage(key);
+            if (coverage == null) {
+                look[0] = Look.uncovered(channel.name, epoch, since);
                 return channel;
             }
-            long from = fresh ? Math.max(since, covered) : since;
             var before = Tally.of(channel);
             channel.expire(clock.millis() - ttlMillis);
             count(before, channel);
-            Look seen = channel.look(from, max, ids.position(), ttlMillis);
-            look[0] = from < covered ? withGap(seen) : seen;
+            look[0] = feed.shared()
+                    ? lookShared(channel, coverage, open ? coverage.epoch() : epoch, open ? coverage.openFrom() : since, max)
+                    : lookLocal(channel, open ? ids.epoch() : epoch, open ? ids.position() : since, max);
             return channel;
         });
         return look[0];
+    }
+
+    /**
+     * Reads what the shared history holds after the position, for a poll whose
+     * position is older than this node's copy; null when it cannot be read now.
+     */
+    Look backlog(String name, String epoch, long since, int max) {
+        Backlog backlog;
+        try {
+            backlog = feed.read(name, epoch, since, max);
+        } catch (BrokerUnavailableException e) {
+            return null;
+        }
+        long position = backlog.epoch().equals(epoch) ? Math.max(since, backlog.last()) : backlog.last();
+        return new Look(name, true, false, backlog.epoch(), since, backlog.messages(), position, backlog.gap());
+    }
+
+    /**
+     * The embedded history's look, and its gap proof: this channel object holds
+     * every message published on it after it was created, except those dropped
+     * up to {@code evictedUpTo}. An earlier incarnation of the channel was removed
+     * only once its history was empty, and its last message left by expiry, so
+     * everything it held was published at least a TTL before this one was
+     * created. A cursor of this process, newer than that and not older than
+     * what was evicted, has missed nothing. A cursor of another process (issued
+     * before a restart) starts before everything.
+     */
+    private Look lookLocal(Channel channel, String epoch, long since, int max) {
+        long from = epoch.equals(ids.epoch()) ? since : 0;
+        boolean gap = from < channel.evictedUpTo()
+                || MessageIds.millis(from) <= MessageIds.millis(channel.createdAt()) - ttlMillis;
+        return new Look(channel.name, true, false, ids.epoch(), from, channel.after(ids.epoch(), from, max),
+                ids.position(), gap);
+    }
+
+    /**
+     * A look at this node's copy of a shared history: answerable here when the
+     * position is in the history's current epoch and not older than the copy
+     * (coverage, this channel object, or what it evicted); otherwise the shared
+     * history must be read. The copy never says gap: only the shared history knows.
+     */
+    private static Look lookShared(Channel channel, Coverage coverage, String epoch, long since, int max) {
+        long floor = Math.max(coverage.since(), Math.max(channel.createdAt(), channel.evictedUpTo()));
+        if (!epoch.equals(coverage.epoch()) || since < floor) {
+            return Look.behind(channel.name, epoch, since);
+        }
+        return new Look(channel.name, true, false, coverage.epoch(), since, channel.after(epoch, since, max), since,
+                false);
     }
 
     /** Signals the held polls of a channel to look again (its coverage changed). */
@@ -134,9 +239,7 @@ public final class Channels implements AutoCloseable {
             woken[0] = channel.waiters();
             return channel;
         });
-        for (Mailbox box : woken[0]) {
-            box.signal();
-        }
+        signal(woken[0]);
     }
 
     /** Unregisters the mailbox; the channel goes away if nothing is left in it. */
@@ -231,9 +334,26 @@ public final class Channels implements AutoCloseable {
 
     private Channel create(String name) {
         feed.interested(name);
-        // The millisecond of the id sequence, not the wall clock: ids never go back, and the gap
-        // proof compares this with message ids.
-        return new Channel(name, MessageIds.millis(ids.position()));
+        Coverage coverage = feed.coverage(name);
+        // The id sequence, not the wall clock: ids never go back, and the gap proof compares this with them.
+        long at = !feed.shared() ? ids.position() : coverage == null ? 0 : coverage.latest();
+        return new Channel(name, at);
+    }
+
+    /** Appends under the channel's lock; returns the mailboxes to signal once the lock is released. */
+    private Mailbox[] append(Channel channel, Message message) {
+        var before = Tally.of(channel);
+        channel.expire(clock.millis() - ttlMillis);
+        channel.append(message, historySize);
+        count(before, channel);
+        scheduleExpiry(channel);
+        return channel.waiters();
+    }
+
+    private static void signal(Mailbox[] boxes) {
+        for (Mailbox box : boxes) {
+            box.signal();
+        }
     }
 
     /** The compute result that drops an idle channel from the map. */
@@ -243,10 +363,6 @@ public final class Channels implements AutoCloseable {
         }
         feed.uninterested(channel.name);
         return null;
-    }
-
-    private static Look withGap(Look look) {
-        return new Look(look.channel(), true, look.since(), look.messages(), look.more(), look.position(), true);
     }
 
     private void scheduleExpiry(Channel channel) {

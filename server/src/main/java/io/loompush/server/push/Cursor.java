@@ -12,13 +12,22 @@ import java.util.zip.CRC32;
  *   <li>one channel: {@code <epoch>-<position>}, the same form as a message id,
  *       so the id of the last message seen is a valid cursor;</li>
  *   <li>several channels: {@code <epoch>-<p1>.<p2>...<pN>.<check>}, positions in
- *       the order of the sorted channel names, and a check over those names so a
- *       cursor sent with other channels is refused.</li>
+ *       the order of the sorted channel names, each written {@code <epoch>-<p>}
+ *       where its epoch differs from the one before (with Redis every channel's
+ *       history has its own); and a check over the names so a cursor sent with
+ *       other channels is refused.</li>
  * </ul>
- * Positions are base 36.
+ * Epochs and positions are base 36.
  */
-public record Cursor(String epoch, long[] positions) {
+public record Cursor(String[] epochs, long[] positions) {
     public static final int MAX_LENGTH = 4096;
+    /**
+     * The epoch of a channel with no position yet: a poll that arrived without a cursor and ended
+     * before the channel's messages reached the node (Redis down). The next poll starts where
+     * coverage begins, as that one would have.
+     */
+    public static final String NO_EPOCH = "0";
+    private static final int MAX_EPOCH = 16;
 
     /**
      * @param channels the poll's channels, sorted and without duplicates
@@ -28,11 +37,7 @@ public record Cursor(String epoch, long[] positions) {
         if (text.length() > MAX_LENGTH) {
             throw new IllegalArgumentException("cursor too long");
         }
-        int dash = text.indexOf('-');
-        if (dash < 1 || dash > 16 || !base36(text, 0, dash)) {
-            throw new IllegalArgumentException("malformed cursor");
-        }
-        String[] parts = text.substring(dash + 1).split("\\.", -1);
+        String[] parts = text.split("\\.", -1);
         int expected = channels.size() == 1 ? 1 : channels.size() + 1;
         if (parts.length != expected) {
             throw new IllegalArgumentException("cursor is for other channels");
@@ -40,19 +45,35 @@ public record Cursor(String epoch, long[] positions) {
         if (channels.size() > 1 && !parts[parts.length - 1].equals(check(channels))) {
             throw new IllegalArgumentException("cursor is for other channels");
         }
+        var epochs = new String[channels.size()];
         long[] positions = new long[channels.size()];
+        String epoch = null;
         for (int i = 0; i < positions.length; i++) {
-            positions[i] = position(parts[i]);
+            String part = parts[i];
+            int dash = part.indexOf('-');
+            if (dash >= 0) {
+                if (dash < 1 || dash > MAX_EPOCH || !base36(part, 0, dash)) {
+                    throw new IllegalArgumentException("malformed cursor");
+                }
+                epoch = part.substring(0, dash);
+            } else if (epoch == null) {
+                throw new IllegalArgumentException("malformed cursor");
+            }
+            epochs[i] = epoch;
+            positions[i] = position(part.substring(dash + 1));
         }
-        return new Cursor(text.substring(0, dash), positions);
+        return new Cursor(epochs, positions);
     }
 
     /** @param channels the poll's channels, sorted and without duplicates */
     public String format(List<String> channels) {
-        var out = new StringBuilder(epoch.length() + 14 * positions.length + 8).append(epoch).append('-');
+        var out = new StringBuilder(epochs[0].length() + 14 * positions.length + 8);
         for (int i = 0; i < positions.length; i++) {
             if (i > 0) {
                 out.append('.');
+            }
+            if (i == 0 || !epochs[i].equals(epochs[i - 1])) {
+                out.append(epochs[i]).append('-');
             }
             out.append(Long.toString(positions[i], 36));
         }

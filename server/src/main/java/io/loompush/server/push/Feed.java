@@ -1,30 +1,43 @@
 package io.loompush.server.push;
 
 /**
- * Where a node's messages come from, as far as the history's gap proof is
- * concerned. With the embedded broker every publish goes through this
- * process, so every channel is always covered. With Redis a node receives a
- * channel's messages only while it is subscribed to it: the feed subscribes
- * while the channel lives here (and a while after), and says since when the
- * subscription has been unbroken.
+ * Where a node's messages come from, as far as history is concerned.
+ *
+ * <p>With the embedded broker every publish goes through this process: every
+ * channel is covered since forever, in the process's own epoch, and the
+ * in-memory history is all there is. With Redis a node receives a channel's
+ * messages only while it is subscribed to it: the feed subscribes while the
+ * channel lives here (and a while after), says how far the node's copy goes
+ * back, and reads older messages from the shared history (the channel's
+ * stream) for cursors from before.
  */
 public interface Feed {
-    /** {@link #coveredSince} of a channel whose messages do not reach this node now. */
-    long NOT_COVERED = Long.MAX_VALUE;
+    /** The embedded broker's feed: one history per process, in this epoch. */
+    static Feed local(String epoch) {
+        var always = new Coverage(epoch, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE);
+        return new Feed() {
+            @Override
+            public void interested(String channel) {}
 
-    /** Every channel covered since forever: the embedded broker. */
-    Feed ALWAYS = new Feed() {
-        @Override
-        public void interested(String channel) {}
+            @Override
+            public void uninterested(String channel) {}
 
-        @Override
-        public void uninterested(String channel) {}
+            @Override
+            public Coverage coverage(String channel) {
+                return always;
+            }
 
-        @Override
-        public long coveredSince(String channel) {
-            return Long.MIN_VALUE;
-        }
-    };
+            @Override
+            public boolean shared() {
+                return false;
+            }
+
+            @Override
+            public Backlog read(String channel, String epoch, long after, int max) {
+                throw new UnsupportedOperationException("the embedded broker has no shared history");
+            }
+        };
+    }
 
     /** A channel came to live on this node. Called under the channel's lock: must not block. */
     void interested(String channel);
@@ -32,9 +45,16 @@ public interface Feed {
     /** The channel left this node's memory. Called under the channel's lock: must not block. */
     void uninterested(String channel);
 
+    /** How far this node's copy of the channel goes back, or null while its messages do not reach this node. */
+    Coverage coverage(String channel);
+
+    /** Whether a history beyond this node's copy exists: {@link #read} works. */
+    boolean shared();
+
     /**
-     * The position since which every message of the channel has reached this
-     * node, or {@link #NOT_COVERED}.
+     * Reads the shared history after a cursor. Blocks on I/O: never called under a channel's lock.
+     *
+     * @throws BrokerUnavailableException when the shared history cannot be read now
      */
-    long coveredSince(String channel);
+    Backlog read(String channel, String epoch, long after, int max);
 }

@@ -15,10 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>An id goes out as {@code <epoch>-<seq in base 36>}. The epoch is random
  * per process, so a cursor issued before a restart is recognised as foreign
- * and answered with {@code gap:true}.
+ * and answered with {@code gap:true}. With Redis, ids come from the channel's
+ * stream instead, in the same form and the same bit layout (a stream id
+ * {@code ms-n} is {@code ms << 20 | n}), with the stream's own epoch.
  */
 public final class MessageIds {
-    static final int COUNTER_BITS = 20;
+    public static final int COUNTER_BITS = 20;
 
     private final String epoch;
     private final InstantSource clock;
@@ -29,9 +31,9 @@ public final class MessageIds {
         this.clock = clock;
     }
 
-    /** A fresh random epoch: 40 bits in base 36. */
+    /** A fresh random epoch: 40 bits in base 36, the top one set so it is never {@link Cursor#NO_EPOCH}. */
     public static String newEpoch() {
-        long bits = new SecureRandom().nextLong() >>> 24;
+        long bits = new SecureRandom().nextLong() >>> 24 | 1L << 39;
         return Long.toString(bits, 36);
     }
 
@@ -59,7 +61,8 @@ public final class MessageIds {
         return seq >>> COUNTER_BITS;
     }
 
-    public String format(long seq) {
+    /** A message id or a one-channel cursor: {@code <epoch>-<seq in base 36>}. */
+    public static String format(String epoch, long seq) {
         return epoch + '-' + Long.toString(seq, 36);
     }
 }

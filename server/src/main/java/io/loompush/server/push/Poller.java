@@ -1,7 +1,6 @@
 package io.loompush.server.push;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -24,6 +23,9 @@ import java.util.function.BooleanSupplier;
  * begins, and then a fresh poll's start moves up to that moment.
  */
 public final class Poller {
+    /** How soon a poll tries again to read a shared history it could not read. */
+    private static final long RETRY_NANOS = 1_000_000_000L;
+
     private final Channels channels;
     private final BooleanSupplier draining;
 
@@ -33,22 +35,23 @@ public final class Poller {
     }
 
     /**
-     * @param names the poll's channels; replaced in place by the registry's own
-     *        instances, so a held poll keeps no string of its request
-     * @param since the positions the poll starts after
-     * @param fresh whether {@code since} is the poll's arrival, not a client's cursor
+     * @param names  the poll's channels; replaced in place by the registry's own
+     *               instances, so a held poll keeps no string of its request
+     * @param epochs the epochs of {@code since}, replaced as positions move
+     * @param since  the positions the poll starts after
+     * @param open   which channels have no position yet (see {@link Channels#look})
      */
-    public Batch hold(String[] names, long[] since, boolean fresh, int max, Duration timeout) {
+    public Batch hold(String[] names, String[] epochs, long[] since, boolean[] open, int max, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long[] at = since.clone();
-        boolean[] open = new boolean[names.length];
-        Arrays.fill(open, fresh);
         var box = new Mailbox();
         try {
             boolean timedOut = timeout.isZero();
+            var retry = new boolean[1];
             Batch batch;
-            while ((batch = lookAll(names, at, open, max, box, timedOut)) == null) {
-                timedOut = !box.await(deadline);
+            while ((batch = lookAll(names, epochs, at, open, max, box, timedOut, retry)) == null) {
+                timedOut = !box.await(retry[0] ? Math.min(deadline, System.nanoTime() + RETRY_NANOS) : deadline)
+                        && System.nanoTime() - deadline >= 0;
             }
             return batch;
         } finally {
@@ -63,18 +66,32 @@ public final class Poller {
      * answer yet. What it allocates is garbage before the poll parks again, so a
      * held poll keeps none of it.
      */
-    private Batch lookAll(String[] names, long[] at, boolean[] open, int max, Mailbox box, boolean timedOut) {
+    private Batch lookAll(String[] names, String[] epochs, long[] at, boolean[] open, int max, Mailbox box,
+                          boolean timedOut, boolean[] retry) {
         var looks = new Look[names.length];
+        retry[0] = false;
         for (int i = 0; i < names.length; i++) {
-            looks[i] = channels.look(names[i], box, at[i], open[i], max);
-            names[i] = looks[i].channel();
-            if (looks[i].covered() && open[i]) {
-                at[i] = looks[i].since();
+            Look look = channels.look(names[i], box, epochs[i], at[i], open[i], max);
+            names[i] = look.channel();
+            if (look.covered() && open[i]) {
+                epochs[i] = look.epoch();
+                at[i] = look.since();
                 open[i] = false;
             }
+            if (look.behind()) {
+                Look read = channels.backlog(look.channel(), epochs[i], at[i], max);
+                retry[0] |= read == null;
+                look = read != null ? read : Look.uncovered(look.channel(), epochs[i], at[i]);
+            }
+            looks[i] = look;
         }
-        Batch batch = Batch.of(looks, at, max);
+        Batch batch = Batch.of(looks, epochs, at, max, box.take());
         boolean answer = !batch.messages().isEmpty() || batch.gap() || timedOut || draining.getAsBoolean();
+        if (!answer) {
+            // Nothing to say yet: a shared history read moves the poll up to where it stands.
+            System.arraycopy(batch.epochs(), 0, epochs, 0, epochs.length);
+            System.arraycopy(batch.positions(), 0, at, 0, at.length);
+        }
         return answer ? batch : null;
     }
 }

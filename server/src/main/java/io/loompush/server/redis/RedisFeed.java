@@ -1,7 +1,13 @@
 package io.loompush.server.redis;
 
+import io.loompush.server.push.Backlog;
+import io.loompush.server.push.BrokerUnavailableException;
 import io.loompush.server.push.Channels;
+import io.loompush.server.push.Coverage;
+import io.loompush.server.push.Cursor;
 import io.loompush.server.push.Feed;
+import io.loompush.server.push.Message;
+import io.loompush.server.push.MessageIds;
 import io.loompush.server.push.Published;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -24,8 +31,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * subscribe to and is the only one to send commands on that connection.
  *
  * <pre>
- *   listener:  connect ──> SUBSCRIBE control ──> read messages ... link lost ──> back off ──> connect
- *                          (confirmed: connected)                 (every coverage ends)
+ *   listener:  connect ──> load the functions ──> SUBSCRIBE control ──> read notifications ... link lost ──> back off
+ *              (each channel's SUBSCRIBE confirmed: read its stream, backfill, covered)   (every coverage ends)
  *   manager:   every change or second: SUBSCRIBE what is wanted and not yet sent on this connection,
  *              UNSUBSCRIBE what lingered unwanted long enough, PING; no PONG for long: drop the link
  * </pre>
@@ -33,11 +40,17 @@ import redis.clients.jedis.exceptions.JedisException;
  * A channel is wanted from the moment it comes to live on this node (a poll or
  * history) until a linger after it leaves, so clients that poll again at once
  * cause no churn. A channel is covered from its SUBSCRIBE confirmation until the
- * link breaks: messages outside that time never reached this node, and
- * {@link #coveredSince} lets the history say so with a gap.
+ * link breaks. The node's copy of a channel continues its stream: when the
+ * subscription is confirmed again after a break, the listener first reads what
+ * the stream got since the last position the node holds, so a Redis blip loses
+ * nothing and the copy stays unbroken. It starts over (polls from before then
+ * read the stream, which says gap) only when the stream itself lost entries past
+ * that position, or was lost.
  *
  * <p>The listener only hands over: a message goes into the channel's history
- * and wakes its mailboxes, never touching a client socket.
+ * and wakes its mailboxes, never touching a client socket. It reads the stream
+ * itself when a channel's coverage begins, so no notification is applied before
+ * the backfill that precedes it.
  */
 public final class RedisFeed implements Feed, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisFeed.class);
@@ -57,19 +70,35 @@ public final class RedisFeed implements Feed, AutoCloseable {
      */
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 5000;
 
-    /** One wanted channel. {@code generation} is the link its SUBSCRIBE was sent on. */
+    /** Stream entries per read while backfilling. */
+    private static final int BACKFILL_BATCH = 1000;
+
+    /**
+     * One wanted channel. {@code generation} is the link its SUBSCRIBE was sent on.
+     * {@code held} is the copy this node holds, kept across link breaks so the
+     * next coverage can continue it; {@code cover} is the same while covered, null
+     * otherwise; {@code last} is the newest position in the copy.
+     */
     private static final class Subscription {
-        volatile long coveredSince = NOT_COVERED;
+        volatile Cover cover;
+        Cover held;
+        volatile long last;
         volatile long unwantedSinceNanos;
         volatile boolean unwanted;
         volatile int generation = -1;
     }
 
+    /** How far the node's copy of a stream goes back; see {@link Coverage}. */
+    private record Cover(String epoch, long since, long openFrom) {}
+
     private record Unwanted(String channel, Subscription subscription, long atNanos) {}
 
     private final RedisTarget target;
+    private final RedisStreams streams;
     private final String prefix;
     private final long lingerNanos;
+    /** How often the metadata of the channels this node holds is kept alive. */
+    private final long touchNanos;
     private final Echoes echoes = new Echoes();
     private final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> toSubscribe = new ConcurrentLinkedQueue<>();
@@ -81,10 +110,13 @@ public final class RedisFeed implements Feed, AutoCloseable {
     private volatile Link link;
     private volatile boolean closed;
 
-    public RedisFeed(RedisTarget target, String prefix, Duration linger) {
+    /** @param historyTtl the streams' TTL: their metadata lives twice as long, and is touched four times as often */
+    public RedisFeed(RedisTarget target, RedisStreams streams, Duration linger, Duration historyTtl) {
         this.target = target;
-        this.prefix = prefix;
+        this.streams = streams;
+        this.prefix = streams.prefix();
         this.lingerNanos = linger.toNanos();
+        this.touchNanos = Math.max(historyTtl.toNanos() / 4, PING_INTERVAL.toNanos() / 2);
         this.listenerThread = Thread.ofPlatform().name("loompush-redis-listener").daemon().unstarted(this::listen);
         this.managerThread = Thread.ofVirtual().name("loompush-redis-subscriptions").unstarted(this::manage);
     }
@@ -105,13 +137,9 @@ public final class RedisFeed implements Feed, AutoCloseable {
         return echoes;
     }
 
-    String prefix() {
-        return prefix;
-    }
-
     /** The /stats figures of the Redis link, as a JSON object. */
     public String statsJson() {
-        long covered = subscriptions.values().stream().filter(s -> s.coveredSince != NOT_COVERED).count();
+        long covered = subscriptions.values().stream().filter(s -> s.cover != null).count();
         return "{\"connected\":" + connected() + ",\"subscribedChannels\":" + covered
                 + ",\"wantedChannels\":" + subscriptions.size() + ",\"reconnects\":" + reconnects.get() + "}";
     }
@@ -142,9 +170,20 @@ public final class RedisFeed implements Feed, AutoCloseable {
     }
 
     @Override
-    public long coveredSince(String channel) {
+    public Coverage coverage(String channel) {
         Subscription s = subscriptions.get(channel);
-        return s == null ? NOT_COVERED : s.coveredSince;
+        Cover cover = s == null ? null : s.cover;
+        return cover == null ? null : new Coverage(cover.epoch(), cover.since(), cover.openFrom(), s.last);
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
+    public Backlog read(String channel, String epoch, long after, int max) {
+        return streams.read(channel, epoch, after, max);
     }
 
     @Override
@@ -169,8 +208,14 @@ public final class RedisFeed implements Feed, AutoCloseable {
             try (var jedis = new Jedis(target.hostAndPort(), target.clientConfig(HANDSHAKE_TIMEOUT_MILLIS, "loompush-subscriber"))) {
                 current.connection = jedis.getConnection();
                 link = current;
+                streams.load();
                 current.proceed(current.connection, bytes(prefix + CONTROL));
-            } catch (JedisException | IllegalStateException e) {
+            } catch (JedisDataException e) {
+                if (!closed && (!quiet || current.up)) {
+                    log.error("redis {} refused a command (loompush needs Redis 7 or newer): {}; retrying with backoff",
+                            target, e.getMessage());
+                }
+            } catch (JedisException | IllegalStateException | BrokerUnavailableException e) {
                 // One line when the link breaks or the first try fails, not one per retry.
                 if (!closed && (!quiet || current.up)) {
                     log.warn("redis {} unreachable: {}; retrying with backoff", target, e.getMessage());
@@ -197,7 +242,7 @@ public final class RedisFeed implements Feed, AutoCloseable {
     /** The link is gone: nothing is covered, and everything wanted must be sent again on the next link. */
     private void endCoverage() {
         for (var entry : subscriptions.entrySet()) {
-            entry.getValue().coveredSince = NOT_COVERED;
+            entry.getValue().cover = null;
             entry.getValue().generation = -1;
         }
         Channels into = channels;
@@ -229,8 +274,7 @@ public final class RedisFeed implements Feed, AutoCloseable {
             }
             Subscription s = subscriptions.get(name);
             if (s != null && s.generation == generation) {
-                s.coveredSince = channels.arrival();
-                channels.wake(name);
+                cover(name, s);
             }
         }
 
@@ -243,18 +287,41 @@ public final class RedisFeed implements Feed, AutoCloseable {
         public void onUnsubscribe(byte[] channel, int count) {
             Subscription s = subscriptions.get(name(channel));
             if (s != null && s.generation == generation) {
-                s.coveredSince = NOT_COVERED;
+                s.cover = null;
             }
         }
 
+        /**
+         * A notification continues the copy when it follows the newest entry the
+         * copy holds; one the copy already holds (from a backfill) is dropped; one
+         * that skips entries, or starts another epoch, makes the listener read the
+         * stream. A plain PUBLISH goes to the polls held now, and nowhere else.
+         */
         @Override
         public void onMessage(byte[] channel, byte[] message) {
             String name = name(channel);
-            if (!subscriptions.containsKey(name)) {
+            Subscription s = subscriptions.get(name);
+            Cover cover = s == null ? null : s.cover;
+            if (cover == null) {
                 return;
             }
-            Published delivered = channels.publish(name, message);
-            echoes.arrived(name, message, delivered);
+            var notification = Notification.parse(message);
+            if (notification == null) {
+                channels.broadcast(name, message);
+                return;
+            }
+            boolean sameEpoch = notification.epoch().equals(cover.epoch());
+            if (sameEpoch && notification.position() <= s.last) {
+                return;
+            }
+            if (!sameEpoch || notification.previous() != s.last) {
+                cover(name, s);
+                return;
+            }
+            int receivers = channels.deliver(name, cover.epoch(), notification.position(), notification.payload());
+            s.last = notification.position();
+            echoes.arrived(name, notification.payload(),
+                    new Published(name, MessageIds.format(cover.epoch(), notification.position()), receivers));
         }
 
         @Override
@@ -274,11 +341,56 @@ public final class RedisFeed implements Feed, AutoCloseable {
         }
     }
 
+    /**
+     * Makes the node's copy of the channel continue its stream, on the listener
+     * thread, so no notification is applied meanwhile: the first time, the copy
+     * starts at the stream's newest entry; after a break, what the stream got
+     * since the copy's newest position is appended, and the coverage goes on from
+     * where it went before. When the stream lost entries past that position, or
+     * is another epoch, the copy starts over at the stream's newest entry.
+     *
+     * @throws BrokerUnavailableException when the stream cannot be read: the link is then dropped
+     */
+    private void cover(String name, Subscription s) {
+        s.cover = null;
+        Cover held = s.held;
+        if (held == null) {
+            Backlog now = streams.read(name, Cursor.NO_EPOCH, 0, 0);
+            startOver(name, s, now);
+            return;
+        }
+        long openFrom = s.last;
+        Backlog backlog;
+        do {
+            backlog = streams.read(name, held.epoch(), s.last, BACKFILL_BATCH);
+            if (backlog.gap()) {
+                channels.reset(name, backlog.last());
+                startOver(name, s, backlog);
+                return;
+            }
+            for (Message m : backlog.messages()) {
+                channels.deliver(name, held.epoch(), m.seq(), m.data());
+                s.last = m.seq();
+            }
+        } while (backlog.messages().size() == BACKFILL_BATCH);
+        s.cover = new Cover(held.epoch(), held.since(), openFrom);
+        channels.wake(name);
+    }
+
+    private void startOver(String name, Subscription s, Backlog now) {
+        var cover = new Cover(now.epoch(), now.last(), now.last());
+        s.held = cover;
+        s.last = now.last();
+        s.cover = cover;
+        channels.wake(name);
+    }
+
     // ---- the manager thread ----
 
     private void manage() {
         int resubscribed = 0;
         long lastPing = System.nanoTime();
+        long lastTouch = lastPing;
         while (!closed) {
             LockSupport.parkNanos(PING_INTERVAL.toNanos() / 2);
             Link current = link;
@@ -310,6 +422,10 @@ public final class RedisFeed implements Feed, AutoCloseable {
                 } else if (now - lastPing >= PING_INTERVAL.toNanos()) {
                     current.ping();
                     lastPing = now;
+                }
+                if (now - lastTouch >= touchNanos) {
+                    streams.touch(subscriptions.keySet());
+                    lastTouch = now;
                 }
             } catch (JedisException | IllegalStateException e) {
                 log.debug("redis {}: subscription change failed, the link is going down: {}", target, e.toString());

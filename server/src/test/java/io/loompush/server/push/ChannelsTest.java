@@ -13,7 +13,7 @@ class ChannelsTest {
 
     private final TestClock clock = new TestClock();
     private final MessageIds ids = new MessageIds("ep", clock);
-    private final Channels channels = new Channels(ids, Feed.ALWAYS, clock, 3, TTL);
+    private final Channels channels = new Channels(ids, Feed.local("ep"), clock, 3, TTL);
 
     private static byte[] bytes(String s) {
         return s.getBytes();
@@ -22,10 +22,14 @@ class ChannelsTest {
     private Look look(String channel, long since) {
         var box = new Mailbox();
         try {
-            return channels.look(channel, box, since, false, 100);
+            return channels.look(channel, box, "ep", since, false, 100);
         } finally {
             channels.release(channel, box);
         }
+    }
+
+    private long arrival() {
+        return channels.arrival("any").seq();
     }
 
     private static List<String> texts(Look look) {
@@ -35,7 +39,7 @@ class ChannelsTest {
     @Test
     void aPollFromNowSeesNothingOldAndGetsAPositionBeforeTheNextMessage() {
         channels.publish("a", bytes("old"));
-        Look now = look("a", channels.arrival());
+        Look now = look("a", arrival());
         assertTrue(now.messages().isEmpty());
         channels.publish("a", bytes("new"));
         assertEquals(List.of("new"), texts(look("a", now.position())));
@@ -43,7 +47,7 @@ class ChannelsTest {
 
     @Test
     void historyKeepsTheLastNAndReportsAGapForACursorBeforeThem() {
-        long start = look("a", channels.arrival()).position();
+        long start = look("a", arrival()).position();
         for (String s : List.of("1", "2", "3", "4")) {
             channels.publish("a", bytes(s));
         }
@@ -68,7 +72,7 @@ class ChannelsTest {
     @Test
     void anIdleChannelHoldsNoMemoryAndExpiredHistoryGoesAway() {
         var box = new Mailbox();
-        channels.look("a", box, channels.arrival(), true, 1);
+        channels.look("a", box, "ep", arrival(), false, 1);
         assertEquals(1, channels.channelCount());
         assertEquals(1, channels.mailboxCount());
         channels.release("a", box);
@@ -105,7 +109,7 @@ class ChannelsTest {
         assertEquals(0, channels.channelCount());
         assertTrue(look("a", seen).gap(), "messages published after 'seen' could have expired unseen");
 
-        long fresh = look("a", channels.arrival()).position();
+        long fresh = look("a", arrival()).position();
         clock.advance(Duration.ofSeconds(1));
         assertFalse(look("a", fresh).gap());
     }
@@ -114,9 +118,9 @@ class ChannelsTest {
     void publishSignalsEveryMailboxOfTheChannelAndCountsThem() {
         var one = new Mailbox();
         var two = new Mailbox();
-        channels.look("news", one, channels.arrival(), true, 1);
-        channels.look("news", two, channels.arrival(), true, 1);
-        channels.look("news", two, channels.arrival(), true, 1);
+        channels.look("news", one, "ep", arrival(), false, 1);
+        channels.look("news", two, "ep", arrival(), false, 1);
+        channels.look("news", two, "ep", arrival(), false, 1);
         assertEquals(2, channels.mailboxCount());
         assertEquals(2, channels.publish("news", bytes("hi")).receivers());
         assertTrue(one.await(System.nanoTime()));
@@ -140,14 +144,36 @@ class ChannelsTest {
     }
 
     @Test
-    void maxCutsTheLookAndSaysThereIsMore() {
+    void maxCutsTheLook() {
         for (String s : List.of("1", "2", "3")) {
             channels.publish("a", bytes(s));
         }
+        assertEquals(3, look("a", 0).messages().size());
         var box = new Mailbox();
-        Look look = channels.look("a", box, 0, false, 2);
+        Look look = channels.look("a", box, "ep", 0, false, 2);
         channels.release("a", box);
         assertEquals(List.of("1", "2"), texts(look));
-        assertTrue(look.more());
+    }
+
+    @Test
+    void aCursorOfAnotherProcessStartsBeforeEverythingWithAGap() {
+        channels.publish("a", bytes("1"));
+        var box = new Mailbox();
+        Look look = channels.look("a", box, "other", arrival(), false, 10);
+        channels.release("a", box);
+        assertEquals(List.of("1"), texts(look));
+        assertTrue(look.gap());
+        assertEquals("ep", look.epoch());
+    }
+
+    @Test
+    void aPollWithNoPositionYetStartsNowWithoutAGap() {
+        channels.publish("a", bytes("old"));
+        var box = new Mailbox();
+        Look look = channels.look("a", box, Cursor.NO_EPOCH, 0, true, 10);
+        channels.release("a", box);
+        assertTrue(look.messages().isEmpty());
+        assertFalse(look.gap());
+        assertEquals("ep", look.epoch());
     }
 }

@@ -39,6 +39,6 @@ class MessageIdsTest {
 
     @Test
     void idsAreEpochDashBase36() {
-        assertEquals("ep-" + Long.toString(42, 36), ids.format(42));
+        assertEquals("ep-" + Long.toString(42, 36), MessageIds.format("ep", 42));
     }
 }

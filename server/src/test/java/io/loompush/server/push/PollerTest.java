@@ -15,10 +15,20 @@ import org.junit.jupiter.api.Test;
 
 class PollerTest {
     private final TestClock clock = new TestClock();
-    private final Channels channels = new Channels(new MessageIds("ep", clock), Feed.ALWAYS, clock, 64,
+    private final Channels channels = new Channels(new MessageIds("ep", clock), Feed.local("ep"), clock, 64,
             Duration.ofMinutes(5));
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Poller poller = new Poller(channels, draining::get);
+
+    private Batch hold(String[] names, long[] since, int max, Duration timeout) {
+        var epochs = new String[names.length];
+        java.util.Arrays.fill(epochs, "ep");
+        return poller.hold(names, epochs, since, new boolean[names.length], max, timeout);
+    }
+
+    private long arrival() {
+        return channels.arrival("any").seq();
+    }
 
     private static List<String> texts(Batch batch) {
         return batch.messages().stream().map(m -> m.channel() + ":" + new String(m.data())).toList();
@@ -26,7 +36,7 @@ class PollerTest {
 
     private Future<Batch> holdInBackground(String[] names, long[] since, Duration timeout) throws Exception {
         var future = new CompletableFuture<Batch>();
-        Thread.ofVirtual().start(() -> future.complete(poller.hold(names, since, true, 100, timeout)));
+        Thread.ofVirtual().start(() -> future.complete(hold(names, since, 100, timeout)));
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (channels.mailboxCount() < names.length && System.nanoTime() < deadline) {
             Thread.sleep(1);
@@ -36,7 +46,7 @@ class PollerTest {
 
     @Test
     void aHeldPollIsAnsweredByAPublish() throws Exception {
-        Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {channels.arrival()}, Duration.ofSeconds(30));
+        Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {arrival()}, Duration.ofSeconds(30));
         channels.publish("a", "hi".getBytes());
         Batch batch = held.get();
         assertEquals(List.of("a:hi"), texts(batch));
@@ -48,39 +58,39 @@ class PollerTest {
 
     @Test
     void aMessagePublishedAfterThePollArrivedButBeforeItRegisteredIsDelivered() {
-        long arrival = channels.arrival();
+        long arrival = arrival();
         channels.publish("a", "early".getBytes());
-        Batch batch = poller.hold(new String[] {"a"}, new long[] {arrival}, true, 10, Duration.ofSeconds(5));
+        Batch batch = hold(new String[] {"a"}, new long[] {arrival}, 10, Duration.ofSeconds(5));
         assertEquals(List.of("a:early"), texts(batch));
         assertFalse(batch.gap());
     }
 
     @Test
     void aTimedOutPollAnswersEmptyWithAPositionThatMissesNothing() {
-        Batch batch = poller.hold(new String[] {"a"}, new long[] {channels.arrival()}, true, 10, Duration.ofMillis(20));
+        Batch batch = hold(new String[] {"a"}, new long[] {arrival()}, 10, Duration.ofMillis(20));
         assertTrue(batch.messages().isEmpty());
         channels.publish("a", "after".getBytes());
-        assertEquals(List.of("a:after"), texts(poller.hold(new String[] {"a"}, batch.positions(), false, 10, Duration.ZERO)));
+        assertEquals(List.of("a:after"), texts(hold(new String[] {"a"}, batch.positions(), 10, Duration.ZERO)));
         assertEquals(0, channels.mailboxCount());
     }
 
     @Test
     void multiChannelAnswersComeInPublishOrderAndMaxMovesEachCursorOnlyPastWhatWasSent() {
-        long[] start = poller.hold(new String[] {"a", "b"}, new long[] {channels.arrival(), channels.arrival()}, true, 10,
+        long[] start = hold(new String[] {"a", "b"}, new long[] {arrival(), arrival()}, 10,
                 Duration.ZERO).positions();
         channels.publish("b", "1".getBytes());
         channels.publish("a", "2".getBytes());
         channels.publish("b", "3".getBytes());
-        Batch first = poller.hold(new String[] {"a", "b"}, start, false, 2, Duration.ZERO);
+        Batch first = hold(new String[] {"a", "b"}, start, 2, Duration.ZERO);
         assertEquals(List.of("b:1", "a:2"), texts(first));
-        Batch rest = poller.hold(new String[] {"a", "b"}, first.positions(), false, 2, Duration.ZERO);
+        Batch rest = hold(new String[] {"a", "b"}, first.positions(), 2, Duration.ZERO);
         assertEquals(List.of("b:3"), texts(rest));
         assertFalse(rest.gap());
     }
 
     @Test
     void drainingAnswersAHeldPollAtOnce() throws Exception {
-        Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {channels.arrival()}, Duration.ofMinutes(1));
+        Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {arrival()}, Duration.ofMinutes(1));
         draining.set(true);
         channels.wakeAll();
         assertTrue(held.get().messages().isEmpty());
@@ -90,7 +100,7 @@ class PollerTest {
     void namesAreReplacedByTheRegistrysInstances() {
         channels.publish("a", "x".getBytes());
         String[] names = {new String("a")};
-        Batch batch = poller.hold(names, new long[] {0}, false, 10, Duration.ZERO);
+        Batch batch = hold(names, new long[] {0}, 10, Duration.ZERO);
         assertTrue(names[0] == batch.messages().getFirst().channel());
     }
 
@@ -100,7 +110,7 @@ class PollerTest {
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             var futures = new java.util.ArrayList<Future<Batch>>();
             for (int i = 0; i < polls; i++) {
-                futures.add(executor.submit(() -> poller.hold(new String[] {"news"}, new long[] {channels.arrival()}, true, 10,
+                futures.add(executor.submit(() -> hold(new String[] {"news"}, new long[] {arrival()}, 10,
                         Duration.ofSeconds(30))));
             }
             long deadline = System.nanoTime() + 10_000_000_000L;

@@ -1,0 +1,184 @@
+package io.loompush.server.redis;
+
+import io.loompush.server.push.Backlog;
+import io.loompush.server.push.BrokerUnavailableException;
+import io.loompush.server.push.Message;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The channels' histories in Redis: one stream per channel, written and read
+ * only through the {@code loompush} function library (loompush.lua), which
+ * this class loads and calls over a small pool of command connections.
+ *
+ * <p>Every entry carries the id of the one before it, so a reader that finds
+ * the first entry after its cursor pointing past the cursor knows that
+ * entries were trimmed in between: the gap is exact, not guessed.
+ */
+public final class RedisStreams implements AutoCloseable {
+    private static final String LIBRARY = "loompush.lua";
+    private static final int COMMAND_TIMEOUT_MILLIS = 2000;
+    /** How long a caller waits for a free connection of the pool. */
+    private static final Duration POOL_WAIT = Duration.ofSeconds(2);
+    private static final byte[] PUBLISH = bytes("loompush_publish");
+    private static final byte[] READ = bytes("loompush_read");
+
+    private final String prefix;
+    private final byte[] maxlen;
+    private final byte[] ttlMillis;
+    private final String library;
+    private final JedisPooled pool;
+
+    /**
+     * @param maxlen how many entries a stream keeps at least (trimmed with {@code MAXLEN ~})
+     * @param ttl    how long a stream lives after its last publish
+     */
+    public RedisStreams(RedisTarget target, String prefix, int maxlen, Duration ttl) {
+        this.prefix = prefix;
+        this.maxlen = bytes(String.valueOf(maxlen));
+        this.ttlMillis = bytes(String.valueOf(ttl.toMillis()));
+        this.library = library(maxlen, ttl);
+        var config = new ConnectionPoolConfig();
+        // A pooled connection may have died with a Redis restart; a PING on borrow finds it before a
+        // command fails on it (one loopback round trip, against a 503 after every restart).
+        config.setTestOnBorrow(true);
+        config.setMaxWait(POOL_WAIT);
+        this.pool = new JedisPooled(target.hostAndPort(), target.clientConfig(COMMAND_TIMEOUT_MILLIS, "loompush"), config);
+    }
+
+    /**
+     * The library's text, with this server's cap and TTL as the defaults for
+     * callers that name none (a backend's {@code redis-cli}).
+     */
+    static String library(int maxlen, Duration ttl) {
+        try (InputStream in = RedisStreams.class.getResourceAsStream(LIBRARY)) {
+            if (in == null) {
+                throw new IllegalStateException(LIBRARY + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("__MAXLEN__", String.valueOf(maxlen))
+                    .replace("__TTL_MS__", String.valueOf(ttl.toMillis()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    /**
+     * Loads (or replaces) the function library: on every subscriber connect, as
+     * a Redis restarted without persistence has forgotten it.
+     */
+    void load() {
+        pool.functionLoadReplace(library);
+    }
+
+    /**
+     * Appends to the channel's stream and notifies its subscribers, atomically.
+     *
+     * @return the message id
+     * @throws BrokerUnavailableException when Redis cannot be reached
+     */
+    String publish(String channel, byte[] data) {
+        try {
+            return text(pool.fcall(PUBLISH, List.of(key(channel)), List.of(data, maxlen, ttlMillis)));
+        } catch (JedisException e) {
+            throw new BrokerUnavailableException("redis unreachable");
+        }
+    }
+
+    /**
+     * The stream's entries after a cursor (the oldest ones when the cursor is
+     * of another epoch), and whether any are missing between the cursor and them.
+     *
+     * @param name the registry's instance of the channel name, for the messages
+     * @throws BrokerUnavailableException when Redis cannot be reached
+     */
+    Backlog read(String name, String epoch, long after, int max) {
+        Object reply;
+        try {
+            reply = pool.fcall(READ, List.of(key(name)),
+                    List.of(bytes(epoch), bytes(StreamIds.streamId(after)), bytes(String.valueOf(max)), ttlMillis));
+        } catch (JedisException e) {
+            throw new BrokerUnavailableException("redis unreachable");
+        }
+        return backlog(name, epoch, after, (List<?>) reply);
+    }
+
+    /** Keeps the channels' metadata alive while this node is subscribed to them, stream or not. */
+    void touch(Collection<String> channels) {
+        long ttl = 2 * Long.parseLong(new String(ttlMillis, StandardCharsets.US_ASCII));
+        try (var pipeline = pool.pipelined()) {
+            for (String channel : channels) {
+                pipeline.pexpire(bytes(prefix + channel + "!meta"), ttl);
+            }
+            pipeline.sync();
+        }
+    }
+
+    /**
+     * The gap rule, given {@code loompush_read}'s reply {epoch, last, entries}:
+     * a cursor of another epoch missed what the lost history held; otherwise
+     * entries are missing when the first one after the cursor follows a later
+     * id than the cursor, or when there is none and the cursor is older than
+     * the newest id ever added (they expired).
+     */
+    static Backlog backlog(String name, String epoch, long after, List<?> reply) {
+        String streamEpoch = text(reply.get(0));
+        long last = StreamIds.position(text(reply.get(1)));
+        var messages = new ArrayList<Message>();
+        long firstPrevious = -1;
+        for (Object entry : (List<?>) reply.get(2)) {
+            List<?> idAndFields = (List<?>) entry;
+            long position = StreamIds.position(text(idAndFields.get(0)));
+            byte[] data = null;
+            long previous = 0;
+            List<?> fields = (List<?>) idAndFields.get(1);
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                switch (text(fields.get(i))) {
+                    case "d" -> data = (byte[]) fields.get(i + 1);
+                    case "p" -> previous = StreamIds.position(text(fields.get(i + 1)));
+                    default -> { }
+                }
+            }
+            if (data == null) {
+                continue;
+            }
+            if (firstPrevious < 0) {
+                firstPrevious = previous;
+            }
+            messages.add(new Message(name, streamEpoch, position, data));
+        }
+        boolean gap = !streamEpoch.equals(epoch)
+                || (messages.isEmpty() ? after < last : firstPrevious > after);
+        return new Backlog(streamEpoch, messages, last, gap);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private byte[] key(String channel) {
+        return bytes(prefix + channel);
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
