@@ -124,18 +124,15 @@ final class PollHandler {
     /**
      * Without a cursor, a poll starts at its arrival on each channel, so that a
      * message published while the request is still on its way to its channels
-     * is not missed; a channel not covered yet starts where coverage begins.
+     * is not missed; on a channel not covered yet, the arrival has no epoch and
+     * the poll starts where coverage begins (see {@link Channels#look}).
      */
     private void arrival(String[] names, String[] epochs, long[] since, boolean[] open) {
         for (int i = 0; i < names.length; i++) {
             Position at = channels.arrival(names[i]);
-            if (at == null) {
-                open[i] = true;
-                epochs[i] = Cursor.NO_EPOCH;
-            } else {
-                epochs[i] = at.epoch();
-                since[i] = at.seq();
-            }
+            epochs[i] = at.epoch();
+            since[i] = at.seq();
+            open[i] = at.epoch().equals(Cursor.NO_EPOCH);
         }
     }
 

@@ -29,6 +29,14 @@ import org.slf4j.LoggerFactory;
  * the due entries. Looks and publishes also drop expired messages on the way.
  */
 public final class Channels implements AutoCloseable {
+    /**
+     * A poll that arrived before its channel reached this node starts this much
+     * before its arrival in the shared history: a stream's ids come from Redis's
+     * clock, not this node's, and a message published just after the arrival must
+     * not be missed for a small clock difference. The price is at most this much
+     * of messages from just before the arrival.
+     */
+    static final long ARRIVAL_SLACK_MILLIS = 1000;
     private static final Logger log = LoggerFactory.getLogger(Channels.class);
     private final ConcurrentHashMap<String, Channel> map = new ConcurrentHashMap<>();
     private final DelayQueue<Due> expiries = new DelayQueue<>();
@@ -64,15 +72,18 @@ public final class Channels implements AutoCloseable {
     /**
      * Where a poll that arrives now and names no cursor starts on this channel:
      * every message that reaches this node after this call has a greater
-     * position. Null while the channel's messages do not reach this node: the
-     * poll then starts where coverage begins.
+     * position. While the channel's messages do not reach this node, the
+     * arrival is this node's clock, in no epoch ({@link Cursor#NO_EPOCH}): see
+     * {@link #look}.
      */
     public Position arrival(String name) {
         if (!feed.shared()) {
             return new Position(ids.epoch(), ids.position());
         }
         Coverage coverage = feed.coverage(name);
-        return coverage == null ? null : new Position(coverage.epoch(), coverage.latest());
+        return coverage == null
+                ? new Position(Cursor.NO_EPOCH, ids.position())
+                : new Position(coverage.epoch(), coverage.latest());
     }
 
     /** Appends a message to the channel's history and signals its held polls: the embedded broker. */
@@ -156,8 +167,10 @@ public final class Channels implements AutoCloseable {
      * at what the poll standing at {@code since} should get, in one step.
      *
      * @param open whether the poll has no position on this channel yet (it
-     *        arrived without a cursor while the channel was not covered): it
-     *        starts where coverage begins, without a gap
+     *        arrived without a cursor while the channel was not covered, and
+     *        {@code since} is its arrival by this node's clock): it starts where
+     *        coverage begins or, with a shared history, at its arrival less
+     *        {@link #ARRIVAL_SLACK_MILLIS}, whichever is earlier, without a gap
      */
     Look look(String name, Mailbox box, String epoch, long since, boolean open, int max) {
         var look = new Look[1];
@@ -176,9 +189,14 @@ public final class Channels implements AutoCloseable {
             var before = Tally.of(channel);
             channel.expire(clock.millis() - ttlMillis);
             count(before, channel);
-            look[0] = feed.shared()
-                    ? lookShared(channel, coverage, open ? coverage.epoch() : epoch, open ? coverage.openFrom() : since, max)
-                    : lookLocal(channel, open ? ids.epoch() : epoch, open ? ids.position() : since, max);
+            if (!feed.shared()) {
+                look[0] = lookLocal(channel, open ? ids.epoch() : epoch, open ? ids.position() : since, max);
+            } else if (open) {
+                long arrival = Math.max(0, since - (ARRIVAL_SLACK_MILLIS << MessageIds.COUNTER_BITS));
+                look[0] = lookShared(channel, coverage, coverage.epoch(), Math.min(coverage.openFrom(), arrival), max);
+            } else {
+                look[0] = lookShared(channel, coverage, epoch, since, max);
+            }
             return channel;
         });
         return look[0];

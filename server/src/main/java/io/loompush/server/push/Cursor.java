@@ -23,8 +23,8 @@ public record Cursor(String[] epochs, long[] positions) {
     public static final int MAX_LENGTH = 4096;
     /**
      * The epoch of a channel with no position yet: a poll that arrived without a cursor and ended
-     * before the channel's messages reached the node (Redis down). The next poll starts where
-     * coverage begins, as that one would have.
+     * before the channel's messages reached the node (Redis down). Its position is the arrival by
+     * the node's clock, so the next poll starts where that one would have.
      */
     public static final String NO_EPOCH = "0";
     private static final int MAX_EPOCH = 16;

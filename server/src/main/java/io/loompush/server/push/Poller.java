@@ -71,9 +71,10 @@ public final class Poller {
         var looks = new Look[names.length];
         retry[0] = false;
         for (int i = 0; i < names.length; i++) {
-            Look look = channels.look(names[i], box, epochs[i], at[i], open[i], max);
+            boolean wasOpen = open[i];
+            Look look = channels.look(names[i], box, epochs[i], at[i], wasOpen, max);
             names[i] = look.channel();
-            if (look.covered() && open[i]) {
+            if (look.covered() && wasOpen) {
                 epochs[i] = look.epoch();
                 at[i] = look.since();
                 open[i] = false;
@@ -81,6 +82,11 @@ public final class Poller {
             if (look.behind()) {
                 Look read = channels.backlog(look.channel(), epochs[i], at[i], max);
                 retry[0] |= read == null;
+                if (read != null && wasOpen) {
+                    // A poll without a cursor starts a little before its arrival (see Channels.look):
+                    // what was trimmed from before it arrived was never promised to it.
+                    read = read.withoutGap();
+                }
                 look = read != null ? read : Look.uncovered(look.channel(), epochs[i], at[i]);
             }
             looks[i] = look;

@@ -3,7 +3,6 @@ package io.loompush.server.push;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -127,16 +126,19 @@ class SharedHistoryTest {
     }
 
     @Test
-    void aPollWithNoPositionWaitsForCoverageAndStartsWhereItBegan() throws Exception {
-        assertNull(channels.arrival("a"));
-        Future<Batch> held = holdInBackground(Cursor.NO_EPOCH, 0, true);
-        history.add(channels, "before coverage");
-        history.coverage = new Coverage("s1", P + 1, P + 1, P + 1);
+    void aPollWithNoPositionWaitsForCoverageAndGetsWhatCameSinceItArrived() throws Exception {
+        history.entries.add(new Message("a", "s1", P - (2000L << MessageIds.COUNTER_BITS), "long before".getBytes()));
+        Position arrival = channels.arrival("a");
+        assertEquals(Cursor.NO_EPOCH, arrival.epoch());
+        clock.advance(Duration.ofSeconds(5));
+        long later = (clock.millis() << MessageIds.COUNTER_BITS) + 1;
+        history.entries.add(new Message("a", "s1", later, "after arrival, before coverage".getBytes()));
+        Future<Batch> held = holdInBackground(Cursor.NO_EPOCH, arrival.seq(), true);
+        history.coverage = new Coverage("s1", later, later, later);
         channels.wake("a");
-        history.add(channels, "after");
         Batch batch = held.get();
-        assertEquals(List.of("after"), texts(batch));
-        assertFalse(batch.gap());
+        assertEquals(List.of("after arrival, before coverage"), texts(batch));
+        assertFalse(batch.gap(), "what was trimmed before the arrival was never promised");
     }
 
     @Test
