@@ -56,7 +56,7 @@ final class ConfigParser {
             new Option("--source-addrs", "ADDRS", "auto",
                     "local addresses to connect from: 127.0.0.2-127.0.0.40, a comma list, or auto"),
             Option.derived("--publish", "VIA", "http (seed-node: redis)", "how the publisher sends: http or redis"),
-            new Option("--redis", "URL", "redis://127.0.0.1:6379", "the Redis the publisher PUBLISHes to"),
+            new Option("--redis", "URL", "redis://127.0.0.1:6379", "the Redis the publisher publishes to (loompush: FCALL loompush_publish; seed-node: PUBLISH)"),
             new Option("--redis-prefix", "PREFIX", "push:", "Redis channel of channel C: PREFIX + C"),
             new Option("--publish-token", "TOKEN", "none", "bearer token for HTTP publish"),
             Option.derived("--rate", "N", "unicast 1000, active 0", "messages per second (0: as fast as the publishers go)"),

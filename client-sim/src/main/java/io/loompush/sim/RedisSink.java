@@ -1,12 +1,20 @@
 package io.loompush.sim;
 
+import io.loompush.sim.protocol.Loompush;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** Publishes with {@code PUBLISH <prefix><channel> <payload>} on one Redis connection, opened again after a failure. */
+/**
+ * Publishes through Redis on one connection, opened again after a failure:
+ * to loompush recoverably, with {@code FCALL loompush_publish 1 <prefix><channel> <payload>}
+ * (stream and notification, the function loompush loads), to the seed's server
+ * with {@code PUBLISH <prefix><channel> <payload>}, the only way it knows.
+ */
 final class RedisSink implements Sink {
     private static final int TIMEOUT_MILLIS = 10_000;
+    private static final byte[] FUNCTION = "loompush_publish".getBytes(StandardCharsets.US_ASCII);
 
     private final SimConfig config;
     private Jedis jedis;
@@ -29,7 +37,12 @@ final class RedisSink implements Sink {
             return Result.REFUSED;
         }
         try {
-            jedis.publish((config.redisPrefix() + channel).getBytes(StandardCharsets.UTF_8), payload);
+            byte[] key = (config.redisPrefix() + channel).getBytes(StandardCharsets.UTF_8);
+            if (config.protocol() instanceof Loompush) {
+                jedis.fcall(FUNCTION, List.of(key), List.of(payload));
+            } else {
+                jedis.publish(key, payload);
+            }
             return Result.ACCEPTED;
         } catch (JedisException e) {
             close();

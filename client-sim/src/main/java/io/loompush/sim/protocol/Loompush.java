@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * loompush, docs/PROTOCOL.md: {@code GET /poll/<client>,<shared>...?timeout=&since=<cursor>}
  * answered {@code {"cursor":…,"messages":[{"channel","id","data"}],"gap":…}};
- * publish by {@code POST /publish/<channel>}; Redis {@code PUBLISH push:<channel>}.
+ * publish by {@code POST /publish/<channel>}; Redis {@code FCALL loompush_publish 1 push:<channel> <payload>}.
  */
 public record Loompush() implements Protocol {
     /** loompush polls name at most this many channels. */
