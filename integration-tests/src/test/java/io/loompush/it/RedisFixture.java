@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,10 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * A real Redis for one test: Testcontainers' {@code redis:7} when a Docker
  * engine answers, otherwise a {@code redis-server} binary on a free loopback
- * port with a temporary directory and no persistence. Never a fake.
+ * port with a temporary directory. Never a fake. It keeps nothing across a
+ * restart, unless it is {@link #durable()}: then every write is in its
+ * append-only file before Redis answers it, as a production Redis that must
+ * not lose a stream runs.
  *
  * <pre>
  *   stopped() ──start()──> running ──stop()──> stopped ──start()──> running   (always the same port)
@@ -78,9 +82,21 @@ final class RedisFixture implements AutoCloseable {
         this.port = port;
     }
 
-    /** A Redis that answers PING. */
+    /** A Redis that answers PING and forgets everything when it stops. */
     static RedisFixture running() throws IOException {
-        var redis = stopped();
+        return started(stopped());
+    }
+
+    /**
+     * A Redis that answers PING and persists every write before answering it
+     * ({@code appendonly yes}, {@code appendfsync always}): a restart keeps
+     * the streams, their metadata and the loaded functions.
+     */
+    static RedisFixture durable() throws IOException {
+        return started(choose(dockerAvailable(), findBinary(), true));
+    }
+
+    private static RedisFixture started(RedisFixture redis) throws IOException {
         try {
             redis.start();
         } catch (IOException | RuntimeException | Error e) {
@@ -92,17 +108,20 @@ final class RedisFixture implements AutoCloseable {
 
     /** A Redis whose port is chosen and free, nothing listening on it yet: {@link #start()} it later. */
     static RedisFixture stopped() throws IOException {
-        return choose(dockerAvailable(), findBinary());
+        return choose(dockerAvailable(), findBinary(), false);
     }
 
     /** The choice itself, so the message for a machine with neither can be tested. */
-    static RedisFixture choose(boolean docker, Optional<Path> binary) throws IOException {
+    static RedisFixture choose(boolean docker, Optional<Path> binary, boolean durable) throws IOException {
         int port = freePort();
+        var persistence = durable
+                ? List.of("--appendonly", "yes", "--appendfsync", "always", "--save", "")
+                : List.of("--appendonly", "no", "--save", "");
         if (docker) {
-            return new RedisFixture(new Container(port), port);
+            return new RedisFixture(new Container(port, persistence), port);
         }
         if (binary.isPresent()) {
-            return new RedisFixture(new Binary(binary.get(), port), port);
+            return new RedisFixture(new Binary(binary.get(), port, persistence), port);
         }
         return fail("no Redis for the integration tests: no Docker engine for Testcontainers' redis:7, and no"
                 + " redis-server in " + BINARY_DIRECTORIES + " or on PATH. Install one: " + INSTALL);
@@ -152,6 +171,11 @@ final class RedisFixture implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** A new connection to Redis of the caller's own, which outlives restarts as a client of a real backend would. */
+    Jedis connectClient() {
+        return connect();
     }
 
     /** The test's own connection to Redis (not a subscriber); valid until the next stop. */
@@ -272,17 +296,19 @@ final class RedisFixture implements AutoCloseable {
         }
     }
 
-    /** {@code redis-server --port N --save '' --appendonly no --dir <tmp>}, bound to 127.0.0.1. */
+    /** {@code redis-server --port N <persistence> --dir <tmp>}, bound to 127.0.0.1. */
     private static final class Binary implements Backend {
         private final Path executable;
         private final int port;
+        private final List<String> persistence;
         private final Path directory;
         private final Path log;
         private Process process;
 
-        Binary(Path executable, int port) throws IOException {
+        Binary(Path executable, int port, List<String> persistence) throws IOException {
             this.executable = executable;
             this.port = port;
+            this.persistence = persistence;
             this.directory = Files.createTempDirectory("loompush-redis-");
             this.log = directory.resolve("redis.log");
         }
@@ -294,9 +320,10 @@ final class RedisFixture implements AutoCloseable {
 
         @Override
         public void start() throws IOException {
-            process = new ProcessBuilder(executable.toString(), "--port", String.valueOf(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.toString(),
-                    "--daemonize", "no")
+            var command = new ArrayList<>(List.of(executable.toString(), "--port", String.valueOf(port),
+                    "--bind", "127.0.0.1", "--dir", directory.toString(), "--daemonize", "no"));
+            command.addAll(persistence);
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -373,10 +400,12 @@ final class RedisFixture implements AutoCloseable {
     private static final class Container implements Backend {
         private final GenericContainer<?> container;
 
-        Container(int port) {
+        Container(int port, List<String> persistence) {
+            var command = new ArrayList<>(List.of("redis-server"));
+            command.addAll(persistence);
             this.container = new GenericContainer<>(DockerImageName.parse("redis:7"))
                     .withExposedPorts(6379)
-                    .withCommand("redis-server", "--save", "", "--appendonly", "no")
+                    .withCommand(command.toArray(String[]::new))
                     .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
                             new PortBinding(Ports.Binding.bindPort(port), ExposedPort.tcp(6379))));
         }

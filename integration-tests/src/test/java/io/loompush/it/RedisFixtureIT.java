@@ -35,8 +35,19 @@ class RedisFixtureIT {
     }
 
     @Test
+    void durableRedisKeepsWhatItAnsweredAcrossARestart() throws Exception {
+        try (var redis = RedisFixture.durable()) {
+            redis.jedis().set("kept", "across the restart");
+
+            redis.restart();
+
+            assertEquals("across the restart", redis.jedis().get("kept"));
+        }
+    }
+
+    @Test
     void withNeitherDockerNorABinaryTheFailureSaysHowToInstallOne() {
-        var failure = assertThrows(AssertionFailedError.class, () -> RedisFixture.choose(false, Optional.empty()));
+        var failure = assertThrows(AssertionFailedError.class, () -> RedisFixture.choose(false, Optional.empty(), false));
 
         assertTrue(failure.getMessage().contains("apt-get install -y redis-server"), failure::getMessage);
     }

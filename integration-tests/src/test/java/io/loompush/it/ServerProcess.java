@@ -61,6 +61,14 @@ final class ServerProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Sends SIGKILL, the way a node dies with its machine, and waits until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(STARTUP.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("the server outlived SIGKILL for " + STARTUP);
+        }
+    }
+
     /** @return the exit code, or fails the test when the process is still running after the timeout */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

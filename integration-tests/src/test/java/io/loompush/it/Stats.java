@@ -3,7 +3,9 @@ package io.loompush.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -27,12 +29,27 @@ final class Stats implements AutoCloseable {
     }
 
     Map<String, Object> read() throws IOException {
+        var response = fetchOnLiveConnection();
+        assertEquals(200, response.status(), () -> "/stats: " + response);
+        return response.json();
+    }
+
+    private RawResponse fetchOnLiveConnection() throws IOException {
+        try {
+            return fetch();
+        } catch (EOFException | SocketException e) {
+            // The server closes a keep-alive connection idle for --header-timeout: read on a new one.
+            client.close();
+            client = null;
+            return fetch();
+        }
+    }
+
+    private RawResponse fetch() throws IOException {
         if (client == null) {
             client = RawHttpClient.connect(port);
         }
-        var response = client.get("/stats");
-        assertEquals(200, response.status(), () -> "/stats: " + response);
-        return response.json();
+        return client.get("/stats");
     }
 
     long read(String figure) throws IOException {

@@ -36,6 +36,8 @@ public final class PushServer implements AutoCloseable {
     /** How long the accept loop backs off when accept fails, typically for want of descriptors. */
     private static final long ACCEPT_BACKOFF_MILLIS = 50;
     private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
+    /** A drain ends once no request has been in flight for this long (see {@link #drain}). */
+    private static final long DRAIN_QUIET_NANOS = 1_000_000_000L;
     private static final byte[] OVERLOADED = overloaded();
 
     private final Config config;
@@ -115,8 +117,14 @@ public final class PushServer implements AutoCloseable {
 
     /**
      * Stops accepting, answers every held poll now with Connection: close, and
-     * waits for the answers in flight, at most the drain timeout. Idempotent; a
+     * waits, at most the drain timeout, until every connection is closed or no
+     * request has been in flight for {@link #DRAIN_QUIET_NANOS}. Idempotent; a
      * second caller waits for the first drain to end.
+     *
+     * <p>Why the quiet time: a client that got an ordinary answer just before
+     * the drain has its next poll on the way. Stopping as soon as nothing is in
+     * flight would drop that request unanswered; waiting a moment lets it
+     * arrive and be answered, with Connection: close, like every other.
      */
     public synchronized void drain() {
         if (!draining.compareAndSet(false, true)) {
@@ -126,7 +134,13 @@ public final class PushServer implements AutoCloseable {
         closeListener();
         channels.wakeAll();
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-        while (counters.inFlight.get() > 0 && System.nanoTime() < deadline) {
+        long quietSince = System.nanoTime();
+        for (long now = quietSince; now - deadline < 0; now = System.nanoTime()) {
+            if (counters.inFlight.get() > 0) {
+                quietSince = now;
+            } else if (counters.connections.get() == 0 || now - quietSince >= DRAIN_QUIET_NANOS) {
+                break;
+            }
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -134,7 +148,8 @@ public final class PushServer implements AutoCloseable {
                 break;
             }
         }
-        log.info("drained: {} answers still in flight", counters.inFlight.get());
+        log.info("drained: {} answers still in flight, {} connections open", counters.inFlight.get(),
+                counters.connections.get());
     }
 
     @Override
