@@ -47,7 +47,7 @@ final class Follower implements Runnable {
     private final List<String> errors = new ArrayList<>();
     private final AtomicInteger messages = new AtomicInteger();
     private final AtomicInteger answers = new AtomicInteger();
-    private int drops;
+    private final List<String> drops = new ArrayList<>();
     private int moves;
     private int node;
     private String cursor;
@@ -82,7 +82,7 @@ final class Follower implements Runnable {
                 pause();
             } catch (IOException e) {
                 if (!stopped) {
-                    drops++;
+                    drop(e);
                 }
                 closeConnection();
             } catch (RuntimeException | AssertionError e) {
@@ -155,8 +155,13 @@ final class Follower implements Runnable {
     }
 
     /** Connections lost with a poll sent and not answered. */
-    int drops() {
-        return drops;
+    synchronized int drops() {
+        return drops.size();
+    }
+
+    /** How each of those connections was lost: the node's port and what the client saw. */
+    synchronized List<String> dropsSeen() {
+        return List.copyOf(drops);
     }
 
     /** How often a refused node sent the follower on to the next one. */
@@ -166,6 +171,10 @@ final class Follower implements Runnable {
 
     String channels() {
         return channels;
+    }
+
+    private synchronized void drop(IOException e) {
+        drops.add("port " + ports.get(node) + ": " + e);
     }
 
     private synchronized void error(String what) {

@@ -97,7 +97,9 @@ class LeakIT {
             }
             List<String> received = new ArrayList<>();
             for (var answer : answers) {
-                received.add(answer.get().messages().getFirst().data());
+                var got = answer.get();
+                assertEquals(1, got.messages().size(), got::toString);
+                received.add(got.messages().getFirst().data());
             }
             for (int i = 0; i < CLIENTS; i += 2) {
                 assertEquals("m" + i, received.get(i / 2));

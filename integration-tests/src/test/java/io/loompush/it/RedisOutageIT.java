@@ -27,11 +27,12 @@ import redis.clients.jedis.params.ClientKillParams;
 /**
  * Held polls ride out a broken Redis link: while the subscriber is down the
  * node says so (/healthz and publish 503) and keeps every poll held; when the
- * link is back it subscribes again, the polls that were held across the break
- * are answered {@code gap:true} (Redis pub/sub is at-most-once: what was
- * published meanwhile is lost), and what is published afterwards reaches every
- * client that polls on with its cursor. No poll ever sees an error or a dropped
- * connection.
+ * link is back it subscribes again, and what is published afterwards reaches
+ * every client that polls on with its cursor. No poll ever sees an error or a
+ * dropped connection. This Redis keeps nothing across a restart, so the polls
+ * held across one are answered {@code gap:true}: the streams their cursors
+ * point into are gone. (A Redis that persists its streams loses nothing and
+ * reports no gap: NoLossIT.)
  *
  * <p>Each client polls its own channel and a shared one, {@code news}, the
  * classic pair; the message after the break goes to {@code news}.

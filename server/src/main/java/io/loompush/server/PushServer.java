@@ -18,7 +18,6 @@ import java.net.Socket;
 import java.time.Clock;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * connection serves it.
  *
  * <pre>
- *   running ──drain()──> draining ──in-flight answers done or drain timeout──> stopped
+ *   running ──drain()──> draining ──every connection closed, a quiet second, or the drain timeout──> stopped
  *            listener closed, held polls woken and answered with Connection: close
  * </pre>
  */
@@ -53,7 +52,7 @@ public final class PushServer implements AutoCloseable {
     private final int ownVirtualThreads;
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("loompush-conn").factory();
     private final Thread acceptThread;
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean draining;
 
     private PushServer(Config config, ServerSocket listener) {
         this.config = config;
@@ -104,14 +103,14 @@ public final class PushServer implements AutoCloseable {
     }
 
     boolean draining() {
-        return draining.get();
+        return draining;
     }
 
     Stats stats() {
         int connections = counters.connections.get();
         return new Stats(connections, counters.held.get(), channels.channelCount(), channels.mailboxCount(),
                 channels.historyEntries(), channels.historyBytes(), counters.published.sum(),
-                counters.delivered.sum(), connections + ownVirtualThreads, draining.get(),
+                counters.delivered.sum(), connections + ownVirtualThreads, draining,
                 memory.read(connections), broker.statsJson());
     }
 
@@ -127,18 +126,21 @@ public final class PushServer implements AutoCloseable {
      * arrive and be answered, with Connection: close, like every other.
      */
     public synchronized void drain() {
-        if (!draining.compareAndSet(false, true)) {
+        if (draining) {
             return;
         }
         log.info("draining: {} connections, {} held polls", counters.connections.get(), counters.held.get());
+        // Closed before any answer says Connection: close, so no client reconnects into a closing backlog.
         closeListener();
+        draining = true;
         channels.wakeAll();
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         long quietSince = System.nanoTime();
         for (long now = quietSince; now - deadline < 0; now = System.nanoTime()) {
             if (counters.inFlight.get() > 0) {
                 quietSince = now;
-            } else if (counters.connections.get() == 0 || now - quietSince >= DRAIN_QUIET_NANOS) {
+            } else if (permits.availablePermits() == config.maxConnections() || now - quietSince >= DRAIN_QUIET_NANOS) {
+                // Every accepted connection is closed (permits also count those not open yet), or all is quiet.
                 break;
             }
             try {
