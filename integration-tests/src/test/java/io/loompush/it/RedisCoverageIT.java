@@ -30,6 +30,7 @@ class RedisCoverageIT {
 
             assertEquals(1, redis.jedis().publish("push:grace", "plain, nobody held: lost"));
             redis.fcallPublish("push:grace", "between two polls");
+            server.stats().awaitHistoryEntries(1, WITHIN);
             var next = PollAnswer.of(client.get("/poll/grace?timeout=5&since=" + cursor));
 
             assertEquals(List.of("between two polls"), next.data());

@@ -40,6 +40,7 @@ class RedisPubSubIT {
             // A plain PUBLISH reaches held polls only (at most once); the cursor resumes from the stream.
             redis.jedis().publish("push:alice", "plain, between polls: lost");
             redis.fcallPublish("push:alice", "again");
+            server.stats().awaitHistoryEntries(1, WITHIN);
             var next = PollAnswer.of(poller.get("/poll/alice?timeout=5&since=" + answer.cursor()));
             assertEquals(List.of("again"), next.data());
             assertFalse(next.gap());
