@@ -83,15 +83,6 @@ final class Stats implements AutoCloseable {
                 s -> s.get("held").equals((long) polls) && s.get("mailboxes").equals((long) mailboxes), timeout);
     }
 
-    /**
-     * Waits until the node's copy of the histories holds this many messages:
-     * what Redis sent the node before them has been handled too, since one
-     * subscriber connection carries everything in order.
-     */
-    void awaitHistoryEntries(long entries, Duration timeout) throws IOException, InterruptedException {
-        awaitUntil(entries + " messages in history", s -> s.get("historyEntries").equals(entries), timeout);
-    }
-
     /** A count in the {@code redis} object of a /stats reading: subscribedChannels, wantedChannels, reconnects. */
     static long redis(Map<String, Object> stats, String figure) {
         return (Long) redisObject(stats).get(figure);

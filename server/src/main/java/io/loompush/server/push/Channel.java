@@ -32,6 +32,10 @@ final class Channel {
         this.createdAt = createdAt;
     }
 
+    boolean hasWaiters() {
+        return onlyWaiter != null || waiters != null;
+    }
+
     /** @return whether the mailbox was not registered here yet */
     boolean addWaiter(Mailbox box) {
         if (onlyWaiter == null && waiters == null) {
@@ -117,7 +121,7 @@ final class Channel {
     }
 
     boolean idle() {
-        return history == null && onlyWaiter == null && waiters == null;
+        return history == null && !hasWaiters();
     }
 
     int historySize() {

@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * park. A channel with no history and no held poll is removed in the same
  * step, so it holds no memory at all.
  *
- * <p>The {@link Feed} hears when a channel comes to live here and when it goes
- * (Redis subscribes and unsubscribes on that), and says since when the
- * channel's messages have all reached this node, which the gap proof needs.
+ * <p>The {@link Feed} hears when a channel gets its first held poll here and
+ * when its last one goes (Redis subscribes and unsubscribes on that), and says
+ * since when the channel's messages have all reached this node, which the gap
+ * proof needs.
  *
  * <p>History expiry needs no sweep: each channel with history has one entry in
  * a delay queue, due when its oldest message expires; one virtual thread takes
@@ -106,16 +107,16 @@ public final class Channels implements AutoCloseable {
 
     /**
      * Appends a message that came with its own epoch and position (from a
-     * Redis stream) and signals the channel's held polls.
+     * Redis stream) to the channel's copy, and signals its held polls. A
+     * channel with no object here (no poll, no history) gets none: its stream
+     * has the message, and an object created later starts after it
+     * ({@link Feed#latest}), so a node keeps no copy of channels nobody polls.
      *
      * @return the held polls signalled
      */
     public int deliver(String name, String epoch, long seq, byte[] data) {
-        var woken = new Mailbox[1][];
-        map.compute(name, (key, channel) -> {
-            if (channel == null) {
-                channel = create(key);
-            }
+        var woken = new Mailbox[][] {new Mailbox[0]};
+        map.computeIfPresent(name, (key, channel) -> {
             woken[0] = append(channel, new Message(channel.name, epoch, seq, data));
             return channel;
         });
@@ -178,8 +179,12 @@ public final class Channels implements AutoCloseable {
             if (channel == null) {
                 channel = create(key);
             }
+            boolean first = !channel.hasWaiters();
             if (channel.addWaiter(box)) {
                 mailboxes.incrementAndGet();
+                if (first) {
+                    feed.interested(key);
+                }
             }
             Coverage coverage = feed.coverage(key);
             if (coverage == null) {
@@ -265,6 +270,9 @@ public final class Channels implements AutoCloseable {
         map.computeIfPresent(name, (key, channel) -> {
             if (channel.removeWaiter(box)) {
                 mailboxes.decrementAndGet();
+                if (!channel.hasWaiters()) {
+                    feed.uninterested(key);
+                }
             }
             return removeIfIdle(channel);
         });
@@ -351,11 +359,8 @@ public final class Channels implements AutoCloseable {
     }
 
     private Channel create(String name) {
-        feed.interested(name);
-        Coverage coverage = feed.coverage(name);
         // The id sequence, not the wall clock: ids never go back, and the gap proof compares this with them.
-        long at = !feed.shared() ? ids.position() : coverage == null ? 0 : coverage.latest();
-        return new Channel(name, at);
+        return new Channel(name, feed.shared() ? feed.latest(name) : ids.position());
     }
 
     /** Appends under the channel's lock; returns the mailboxes to signal once the lock is released. */
@@ -375,12 +380,8 @@ public final class Channels implements AutoCloseable {
     }
 
     /** The compute result that drops an idle channel from the map. */
-    private Channel removeIfIdle(Channel channel) {
-        if (!channel.idle()) {
-            return channel;
-        }
-        feed.uninterested(channel.name);
-        return null;
+    private static Channel removeIfIdle(Channel channel) {
+        return channel.idle() ? null : channel;
     }
 
     private void scheduleExpiry(Channel channel) {

@@ -6,8 +6,8 @@ package io.loompush.server.push;
  * <p>With the embedded broker every publish goes through this process: every
  * channel is covered since forever, in the process's own epoch, and the
  * in-memory history is all there is. With Redis a node receives a channel's
- * messages only while it is subscribed to it: the feed subscribes while the
- * channel lives here (and a while after), says how far the node's copy goes
+ * messages only while it is subscribed to it: the feed subscribes while a
+ * poll is held on the channel here (and a while after), says how far the node's copy goes
  * back, and reads older messages from the shared history (the channel's
  * stream) for cursors from before.
  */
@@ -33,20 +33,32 @@ public interface Feed {
             }
 
             @Override
+            public long latest(String channel) {
+                throw new UnsupportedOperationException("the embedded broker's positions are its own ids");
+            }
+
+            @Override
             public Backlog read(String channel, String epoch, long after, int max) {
                 throw new UnsupportedOperationException("the embedded broker has no shared history");
             }
         };
     }
 
-    /** A channel came to live on this node. Called under the channel's lock: must not block. */
+    /** A poll is held on the channel here now. Called under the channel's lock: must not block. */
     void interested(String channel);
 
-    /** The channel left this node's memory. Called under the channel's lock: must not block. */
+    /** The last poll held on the channel here has gone. Called under the channel's lock: must not block. */
     void uninterested(String channel);
 
     /** How far this node's copy of the channel goes back, or null while its messages do not reach this node. */
     Coverage coverage(String channel);
+
+    /**
+     * The newest position of the channel that reached this node, covered now or
+     * not; 0 when none did. Messages reach only the channel objects that exist
+     * when they arrive, so one created now holds everything after this.
+     */
+    long latest(String channel);
 
     /** Whether a history beyond this node's copy exists: {@link #read} works. */
     boolean shared();

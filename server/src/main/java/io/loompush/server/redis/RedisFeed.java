@@ -37,9 +37,8 @@ import redis.clients.jedis.exceptions.JedisException;
  *              UNSUBSCRIBE what lingered unwanted long enough, PING; no PONG for long: drop the link
  * </pre>
  *
- * A channel is wanted from the moment it comes to live on this node (a poll or
- * history) until a linger after it leaves, so clients that poll again at once
- * cause no churn. A channel is covered from its SUBSCRIBE confirmation until the
+ * A channel is wanted from its first held poll on this node until a linger
+ * after its last one, so clients that poll again at once cause no churn. A channel is covered from its SUBSCRIBE confirmation until the
  * link breaks. The node's copy of a channel continues its stream: when the
  * subscription is confirmed again after a break, the listener first reads what
  * the stream got since the last position the node holds, so a Redis blip loses
@@ -70,8 +69,11 @@ public final class RedisFeed implements Feed, AutoCloseable {
      */
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 5000;
 
-    /** Stream entries per read while backfilling. */
-    private static final int BACKFILL_BATCH = 1000;
+    /**
+     * Stream entries per read while backfilling: at most 6.4 MB of 64 KB payloads, well inside the
+     * command timeout, so a large backlog cannot time out the same read again and again.
+     */
+    private static final int BACKFILL_BATCH = 100;
 
     /**
      * One wanted channel. {@code generation} is the link its SUBSCRIBE was sent on.
@@ -177,6 +179,12 @@ public final class RedisFeed implements Feed, AutoCloseable {
     }
 
     @Override
+    public long latest(String channel) {
+        Subscription s = subscriptions.get(channel);
+        return s == null ? 0 : s.last;
+    }
+
+    @Override
     public boolean shared() {
         return true;
     }
@@ -256,7 +264,12 @@ public final class RedisFeed implements Feed, AutoCloseable {
         final int generation;
         volatile Connection connection;
         volatile boolean up;
-        volatile long lastPongNanos = System.nanoTime();
+        /**
+         * When Redis last sent anything on this link. Any frame proves the link alive, not only a
+         * PONG: a PONG queued behind thousands of SUBSCRIBE confirmations, each covered with a stream
+         * read on this thread, must not get a busy link dropped as dead.
+         */
+        volatile long lastHeardNanos = System.nanoTime();
 
         Link(int generation) {
             this.generation = generation;
@@ -264,10 +277,10 @@ public final class RedisFeed implements Feed, AutoCloseable {
 
         @Override
         public void onSubscribe(byte[] channel, int count) {
+            lastHeardNanos = System.nanoTime();
             String name = name(channel);
             if (name.equals(CONTROL)) {
                 up = true;
-                lastPongNanos = System.nanoTime();
                 log.info("redis {}: subscriber connected", target);
                 LockSupport.unpark(managerThread);
                 return;
@@ -285,6 +298,7 @@ public final class RedisFeed implements Feed, AutoCloseable {
          */
         @Override
         public void onUnsubscribe(byte[] channel, int count) {
+            lastHeardNanos = System.nanoTime();
             Subscription s = subscriptions.get(name(channel));
             if (s != null && s.generation == generation) {
                 s.cover = null;
@@ -299,6 +313,7 @@ public final class RedisFeed implements Feed, AutoCloseable {
          */
         @Override
         public void onMessage(byte[] channel, byte[] message) {
+            lastHeardNanos = System.nanoTime();
             String name = name(channel);
             Subscription s = subscriptions.get(name);
             Cover cover = s == null ? null : s.cover;
@@ -318,15 +333,16 @@ public final class RedisFeed implements Feed, AutoCloseable {
                 cover(name, s);
                 return;
             }
-            int receivers = channels.deliver(name, cover.epoch(), notification.position(), notification.payload());
+            // The position first: a channel object created meanwhile starts after it (see Feed.latest).
             s.last = notification.position();
+            int receivers = channels.deliver(name, cover.epoch(), notification.position(), notification.payload());
             echoes.arrived(name, notification.payload(),
                     new Published(name, MessageIds.format(cover.epoch(), notification.position()), receivers));
         }
 
         @Override
         public void onPong(byte[] pattern) {
-            lastPongNanos = System.nanoTime();
+            lastHeardNanos = System.nanoTime();
         }
 
         void drop() {
@@ -369,8 +385,8 @@ public final class RedisFeed implements Feed, AutoCloseable {
                 return;
             }
             for (Message m : backlog.messages()) {
-                channels.deliver(name, held.epoch(), m.seq(), m.data());
                 s.last = m.seq();
+                channels.deliver(name, held.epoch(), m.seq(), m.data());
             }
         } while (backlog.messages().size() == BACKFILL_BATCH);
         s.cover = new Cover(held.epoch(), held.since(), openFrom);
@@ -400,7 +416,7 @@ public final class RedisFeed implements Feed, AutoCloseable {
                 // and drop a link whose first SUBSCRIBE is never confirmed (Jedis reads it without a timeout).
                 due();
                 toSubscribe.clear();
-                if (current != null && System.nanoTime() - current.lastPongNanos > DEAD_LINK.toNanos()) {
+                if (current != null && System.nanoTime() - current.lastHeardNanos > DEAD_LINK.toNanos()) {
                     current.drop();
                 }
                 continue;
@@ -415,9 +431,9 @@ public final class RedisFeed implements Feed, AutoCloseable {
                 }
                 send(current, false, due());
                 long now = System.nanoTime();
-                if (now - current.lastPongNanos > DEAD_LINK.toNanos()) {
+                if (now - current.lastHeardNanos > DEAD_LINK.toNanos()) {
                     log.warn("redis {}: no answer to PING for {} ms, reconnecting", target,
-                            (now - current.lastPongNanos) / 1_000_000);
+                            (now - current.lastHeardNanos) / 1_000_000);
                     current.drop();
                 } else if (now - lastPing >= PING_INTERVAL.toNanos()) {
                     current.ping();

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.args.ExpiryOption;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -116,12 +117,15 @@ public final class RedisStreams implements AutoCloseable {
         return backlog(name, epoch, after, (List<?>) reply);
     }
 
-    /** Keeps the channels' metadata alive while this node is subscribed to them, stream or not. */
+    /**
+     * Keeps the channels' metadata alive while this node is subscribed to them, stream or not;
+     * never shortens it (GT), as a backend may have published with a longer TTL.
+     */
     void touch(Collection<String> channels) {
         long ttl = 2 * Long.parseLong(new String(ttlMillis, StandardCharsets.US_ASCII));
         try (var pipeline = pool.pipelined()) {
             for (String channel : channels) {
-                pipeline.pexpire(bytes(prefix + channel + "!meta"), ttl);
+                pipeline.pexpire(bytes(prefix + channel + "!meta"), ttl, ExpiryOption.GT);
             }
             pipeline.sync();
         }

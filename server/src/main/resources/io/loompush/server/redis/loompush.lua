@@ -62,8 +62,13 @@ local function epoch_of(meta)
     return epoch
 end
 
--- The id for the first entry of a stream started again after it expired: after every id it ever
--- held, even if Redis's clock went back since.
+-- A loompush position holds the stream id's counter in 20 bits (ms * 2^20 + seq).
+local COUNTER_LIMIT = 1048576
+
+-- The id of the next entry: after every id the stream ever held, even once it expired and even if
+-- Redis's clock went back since. When the clock is not past the last id, XADD '*' would count up
+-- within that millisecond without limit; the counter carries into the next millisecond instead, so
+-- it never leaves its 20 bits.
 local function next_id(last)
     local now = redis.call('TIME')
     local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
@@ -71,7 +76,19 @@ local function next_id(last)
     if now_ms > ms then
         return '*'
     end
+    if seq + 1 >= COUNTER_LIMIT then
+        return string.format('%d-0', ms + 1)
+    end
     return string.format('%d-%d', ms, seq + 1)
+end
+
+-- The metadata outlives its stream: its TTL only ever grows here (GT), so a reader or a publish with
+-- a shorter TTL than an earlier publish's cannot make it expire first and start a false new epoch.
+local function keep_meta(meta, ttl)
+    redis.call('PEXPIRE', meta, 2 * ttl, 'GT')
+    if redis.call('PTTL', meta) == -1 then
+        redis.call('PEXPIRE', meta, 2 * ttl)
+    end
 end
 
 local function usage(keys, arg, text)
@@ -93,13 +110,13 @@ local function publish(keys, args)
     local epoch = epoch_of(meta)
     local prev = redis.call('HGET', meta, 'last') or '0-0'
     local id = '*'
-    if prev ~= '0-0' and redis.call('EXISTS', stream) == 0 then
+    if prev ~= '0-0' then
         id = next_id(prev)
     end
     id = redis.call('XADD', stream, 'MAXLEN', '~', maxlen, id, 'd', payload, 'p', prev)
     redis.call('HSET', meta, 'last', id)
     redis.call('PEXPIRE', stream, ttl)
-    redis.call('PEXPIRE', meta, 2 * ttl)
+    keep_meta(meta, ttl)
     -- Subscribers tell a notification from a plain PUBLISH by its first bytes.
     redis.call('PUBLISH', stream, '\0lp1 ' .. epoch .. ' ' .. id .. ' ' .. prev .. '\n' .. payload)
     return epoch .. '-' .. position(id)
@@ -117,7 +134,7 @@ local function read(keys, args)
     local cursor_epoch, after, count = args[1], args[2], tonumber(args[3])
     local ttl = tonumber(args[4]) or DEFAULT_TTL_MS
     local epoch = epoch_of(meta)
-    redis.call('PEXPIRE', meta, 2 * ttl)
+    keep_meta(meta, ttl)
     local last = redis.call('HGET', meta, 'last') or '0-0'
     if cursor_epoch ~= epoch then
         after = '0-0'

@@ -37,6 +37,11 @@ class SharedHistoryTest {
         }
 
         @Override
+        public long latest(String channel) {
+            return coverage == null ? 0 : coverage.latest();
+        }
+
+        @Override
         public boolean shared() {
             return true;
         }
@@ -94,10 +99,12 @@ class SharedHistoryTest {
     }
 
     @Test
-    void aCursorWithinTheCopyIsAnsweredHereWithoutReading() {
+    void aCursorWithinTheCopyIsAnsweredHereWithoutReading() throws Exception {
         history.coverage = new Coverage("s1", P, P, P);
+        Future<Batch> held = holdInBackground("s1", P, false);
         history.add(channels, "1");
         history.add(channels, "2");
+        held.get();
         Batch batch = hold("s1", P + 1, false, Duration.ZERO);
         assertEquals(List.of("2"), texts(batch));
         assertEquals(0, history.reads);
@@ -139,6 +146,17 @@ class SharedHistoryTest {
         Batch batch = held.get();
         assertEquals(List.of("after arrival, before coverage"), texts(batch));
         assertFalse(batch.gap(), "what was trimmed before the arrival was never promised");
+    }
+
+    @Test
+    void aChannelNobodyPollsKeepsNoCopyAndOneCreatedLaterStartsAfterWhatItMissed() {
+        history.coverage = new Coverage("s1", P, P, P);
+        history.add(channels, "1");
+        assertEquals(0, channels.channelCount(), "no poll, no copy: the stream has it");
+        history.add(channels, "2");
+        Batch batch = hold("s1", P + 1, false, Duration.ZERO);
+        assertEquals(List.of("2"), texts(batch));
+        assertEquals(1, history.reads, "the copy holds nothing from before it was created: read the stream");
     }
 
     @Test
