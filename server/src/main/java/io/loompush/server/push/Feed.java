@@ -7,9 +7,9 @@ package io.loompush.server.push;
  * channel is covered since forever, in the process's own epoch, and the
  * in-memory history is all there is. With Redis a node receives a channel's
  * messages only while it is subscribed to it: the feed subscribes while a
- * poll is held on the channel here (and a while after), says how far the node's copy goes
- * back, and reads older messages from the shared history (the channel's
- * stream) for cursors from before.
+ * poll is held on the channel here (and a while after), says how far the
+ * node's copy goes back, and reads older messages from the shared history (the
+ * channel's stream) for cursors from before.
  */
 public interface Feed {
     /** The embedded broker's feed: one history per process, in this epoch. */

@@ -34,17 +34,18 @@ import redis.clients.jedis.exceptions.JedisException;
  *   listener:  connect ──> load the functions ──> SUBSCRIBE control ──> read notifications ... link lost ──> back off
  *              (each channel's SUBSCRIBE confirmed: read its stream, backfill, covered)   (every coverage ends)
  *   manager:   every change or second: SUBSCRIBE what is wanted and not yet sent on this connection,
- *              UNSUBSCRIBE what lingered unwanted long enough, PING; no PONG for long: drop the link
+ *              UNSUBSCRIBE what lingered unwanted long enough, PING; nothing heard for long: drop the link
  * </pre>
  *
  * A channel is wanted from its first held poll on this node until a linger
- * after its last one, so clients that poll again at once cause no churn. A channel is covered from its SUBSCRIBE confirmation until the
- * link breaks. The node's copy of a channel continues its stream: when the
- * subscription is confirmed again after a break, the listener first reads what
- * the stream got since the last position the node holds, so a Redis blip loses
- * nothing and the copy stays unbroken. It starts over (polls from before then
- * read the stream, which says gap) only when the stream itself lost entries past
- * that position, or was lost.
+ * after its last one, so clients that poll again at once cause no churn. A
+ * channel is covered from its SUBSCRIBE confirmation until the link breaks.
+ * The node's copy of a channel continues its stream: when the subscription is
+ * confirmed again after a break, the listener first reads what the stream got
+ * since the last position the node holds, so a Redis blip loses nothing and
+ * the copy stays unbroken. It starts over (polls from before then read the
+ * stream, which says gap) only when the stream itself lost entries past that
+ * position, or was lost.
  *
  * <p>The listener only hands over: a message goes into the channel's history
  * and wakes its mailboxes, never touching a client socket. It reads the stream
