@@ -433,7 +433,7 @@ public final class RedisFeed implements Feed, AutoCloseable {
                 send(current, false, due());
                 long now = System.nanoTime();
                 if (now - current.lastHeardNanos > DEAD_LINK.toNanos()) {
-                    log.warn("redis {}: no answer to PING for {} ms, reconnecting", target,
+                    log.warn("redis {}: nothing heard (not even a PONG) for {} ms, reconnecting", target,
                             (now - current.lastHeardNanos) / 1_000_000);
                     current.drop();
                 } else if (now - lastPing >= PING_INTERVAL.toNanos()) {
