@@ -175,8 +175,18 @@ public final class RedisFeed implements Feed, AutoCloseable {
     @Override
     public Coverage coverage(String channel) {
         Subscription s = subscriptions.get(channel);
-        Cover cover = s == null ? null : s.cover;
-        return cover == null ? null : new Coverage(cover.epoch(), cover.since(), cover.openFrom(), s.last);
+        if (s == null) {
+            return null;
+        }
+        // The listener starts a coverage over by setting the position, then the new cover: read until
+        // both are of one coverage, or a poll could get the old epoch with a position of the new one.
+        Cover cover;
+        long last;
+        do {
+            cover = s.cover;
+            last = s.last;
+        } while (cover != s.cover);
+        return cover == null ? null : new Coverage(cover.epoch(), cover.since(), cover.openFrom(), last);
     }
 
     @Override
