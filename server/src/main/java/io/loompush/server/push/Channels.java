@@ -87,6 +87,22 @@ public final class Channels implements AutoCloseable {
                 : new Position(coverage.epoch(), coverage.latest());
     }
 
+    /**
+     * Where a poll goes on whose cursor holds only its arrival on this channel
+     * ({@link Cursor#NO_EPOCH}: an earlier poll timed out before the channel was
+     * covered). On a channel covered now it is an ordinary position: that
+     * arrival less {@link #ARRIVAL_SLACK_MILLIS}, in the shared history's
+     * epoch, so the poll is neither answered from wherever this node's coverage
+     * began nor spared a gap for what was trimmed after it arrived. Otherwise it
+     * stays open and waits for coverage (see {@link #look}).
+     */
+    public Position resume(String name, long arrival) {
+        Coverage coverage = feed.shared() ? feed.coverage(name) : null;
+        return coverage == null
+                ? new Position(Cursor.NO_EPOCH, arrival)
+                : new Position(coverage.epoch(), Math.max(0, arrival - (ARRIVAL_SLACK_MILLIS << MessageIds.COUNTER_BITS)));
+    }
+
     /** Appends a message to the channel's history and signals its held polls: the embedded broker. */
     public Published publish(String name, byte[] data) {
         var result = new Object() {

@@ -160,6 +160,24 @@ class SharedHistoryTest {
     }
 
     @Test
+    void aCursorHoldingOnlyAnArrivalGoesOnFromThereOnACoveredChannelNotFromWhereCoverageBegan() {
+        long arrival = P + (5000L << MessageIds.COUNTER_BITS);
+        history.entries.add(new Message("a", "s1", P + 1, "long before the arrival".getBytes()));
+        history.entries.add(new Message("a", "s1", arrival + 1, "after the arrival".getBytes()));
+        history.coverage = new Coverage("s1", P, P, arrival + 1);
+        Position at = channels.resume("a", arrival);
+        assertEquals("s1", at.epoch());
+        Batch batch = hold(at.epoch(), at.seq(), false, Duration.ZERO);
+        assertEquals(List.of("after the arrival"), texts(batch));
+        assertFalse(batch.gap());
+    }
+
+    @Test
+    void aCursorHoldingOnlyAnArrivalStaysOpenWhileTheChannelIsNotCovered() {
+        assertEquals(new Position(Cursor.NO_EPOCH, P), channels.resume("a", P));
+    }
+
+    @Test
     void anUnreadableSharedHistoryLeavesTheCursorWhereItWas() {
         history.coverage = new Coverage("s1", P + 5, P + 5, P + 5);
         history.reachable = false;
