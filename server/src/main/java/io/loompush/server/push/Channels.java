@@ -226,8 +226,12 @@ public final class Channels implements AutoCloseable {
     /**
      * Reads what the shared history holds after the position, for a poll whose
      * position is older than this node's copy; null when it cannot be read now.
+     *
+     * @param promisedFrom the position after which the poll was promised every message: its cursor,
+     *                     or for a poll that came without one, its arrival ({@code since} is then a
+     *                     little earlier, see {@link #look}); what was trimmed before it is no gap
      */
-    Look backlog(String name, String epoch, long since, int max) {
+    Look backlog(String name, String epoch, long since, long promisedFrom, int max) {
         Backlog backlog;
         try {
             backlog = feed.read(name, epoch, since, max);
@@ -235,7 +239,8 @@ public final class Channels implements AutoCloseable {
             return null;
         }
         long position = backlog.epoch().equals(epoch) ? Math.max(since, backlog.last()) : backlog.last();
-        return new Look(name, true, false, backlog.epoch(), since, backlog.messages(), position, backlog.gap());
+        return new Look(name, true, false, backlog.epoch(), since, backlog.messages(), position,
+                backlog.gapAfter(promisedFrom));
     }
 
     /**

@@ -24,10 +24,6 @@ record Look(String channel, boolean covered, boolean behind, String epoch, long 
         return new Look(channel, false, false, epoch, since, List.of(), since, false);
     }
 
-    Look withoutGap() {
-        return new Look(channel, covered, behind, epoch, since, messages, position, false);
-    }
-
     static Look behind(String channel, String epoch, long since) {
         return new Look(channel, true, true, epoch, since, List.of(), since, false);
     }

@@ -49,7 +49,7 @@ public final class Poller {
             boolean timedOut = timeout.isZero();
             var retry = new boolean[1];
             Batch batch;
-            while ((batch = lookAll(names, epochs, at, open, max, box, timedOut, retry)) == null) {
+            while ((batch = lookAll(names, epochs, since, at, open, max, box, timedOut, retry)) == null) {
                 timedOut = !box.await(retry[0] ? Math.min(deadline, System.nanoTime() + RETRY_NANOS) : deadline)
                         && System.nanoTime() - deadline >= 0;
             }
@@ -64,10 +64,11 @@ public final class Poller {
     /**
      * One look at every channel: the answer, or null when there is nothing to
      * answer yet. What it allocates is garbage before the poll parks again, so a
-     * held poll keeps none of it.
+     * held poll keeps none of it. {@code since} is where the poll came in (for an
+     * open channel, its arrival); {@code at} is where it stands now.
      */
-    private Batch lookAll(String[] names, String[] epochs, long[] at, boolean[] open, int max, Mailbox box,
-                          boolean timedOut, boolean[] retry) {
+    private Batch lookAll(String[] names, String[] epochs, long[] since, long[] at, boolean[] open, int max,
+                          Mailbox box, boolean timedOut, boolean[] retry) {
         var looks = new Look[names.length];
         retry[0] = false;
         for (int i = 0; i < names.length; i++) {
@@ -80,13 +81,10 @@ public final class Poller {
                 open[i] = false;
             }
             if (look.behind()) {
-                Look read = channels.backlog(look.channel(), epochs[i], at[i], max);
+                // A poll without a cursor starts a little before its arrival (see Channels.look), but
+                // was promised only what came after it: what was trimmed before that is no gap.
+                Look read = channels.backlog(look.channel(), epochs[i], at[i], wasOpen ? since[i] : at[i], max);
                 retry[0] |= read == null;
-                if (read != null && wasOpen) {
-                    // A poll without a cursor starts a little before its arrival (see Channels.look):
-                    // what was trimmed from before it arrived was never promised to it.
-                    read = read.withoutGap();
-                }
                 look = read != null ? read : Look.uncovered(look.channel(), epochs[i], at[i]);
             }
             looks[i] = look;

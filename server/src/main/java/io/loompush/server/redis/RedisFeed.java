@@ -389,8 +389,9 @@ public final class RedisFeed implements Feed, AutoCloseable {
         long openFrom = s.last;
         Backlog backlog;
         do {
-            backlog = streams.read(name, held.epoch(), s.last, BACKFILL_BATCH);
-            if (backlog.gap()) {
+            long after = s.last;
+            backlog = streams.read(name, held.epoch(), after, BACKFILL_BATCH);
+            if (backlog.gapAfter(after)) {
                 channels.reset(name, backlog.last());
                 startOver(name, s, backlog);
                 return;

@@ -114,7 +114,7 @@ public final class RedisStreams implements AutoCloseable {
         } catch (JedisException e) {
             throw new BrokerUnavailableException("redis unreachable");
         }
-        return backlog(name, epoch, after, (List<?>) reply);
+        return backlog(name, epoch, (List<?>) reply);
     }
 
     /**
@@ -134,11 +134,10 @@ public final class RedisStreams implements AutoCloseable {
     /**
      * The gap rule, given {@code loompush_read}'s reply {epoch, last, entries}:
      * a cursor of another epoch missed what the lost history held; otherwise
-     * entries are missing when the first one after the cursor follows a later
-     * id than the cursor, or when there is none and the cursor is older than
-     * the newest id ever added (they expired).
+     * the history is complete from the id the first entry follows, or, when
+     * there is none, from the newest id ever added (those after it expired).
      */
-    static Backlog backlog(String name, String epoch, long after, List<?> reply) {
+    static Backlog backlog(String name, String epoch, List<?> reply) {
         String streamEpoch = text(reply.get(0));
         long last = StreamIds.position(text(reply.get(1)));
         var messages = new ArrayList<Message>();
@@ -164,9 +163,8 @@ public final class RedisStreams implements AutoCloseable {
             }
             messages.add(new Message(name, streamEpoch, position, data));
         }
-        boolean gap = !streamEpoch.equals(epoch)
-                || (messages.isEmpty() ? after < last : firstPrevious > after);
-        return new Backlog(streamEpoch, messages, last, gap);
+        long completeFrom = !streamEpoch.equals(epoch) ? Long.MAX_VALUE : messages.isEmpty() ? last : firstPrevious;
+        return new Backlog(streamEpoch, messages, last, completeFrom);
     }
 
     @Override

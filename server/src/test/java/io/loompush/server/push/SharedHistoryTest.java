@@ -56,7 +56,7 @@ class SharedHistoryTest {
             long trimmed = trimmedUpTo == 0 ? 0 : P + trimmedUpTo;
             var messages = entries.stream().filter(m -> m.seq() > from).limit(max).toList();
             long last = entries.isEmpty() ? 0 : entries.getLast().seq();
-            return new Backlog("s1", messages, last, !epoch.equals("s1") || from < trimmed);
+            return new Backlog("s1", messages, last, !epoch.equals("s1") ? Long.MAX_VALUE : trimmed);
         }
 
         synchronized void add(Channels channels, String text) {
@@ -175,6 +175,32 @@ class SharedHistoryTest {
     @Test
     void aCursorHoldingOnlyAnArrivalStaysOpenWhileTheChannelIsNotCovered() {
         assertEquals(new Position(Cursor.NO_EPOCH, P), channels.resume("a", P));
+    }
+
+    @Test
+    void aPollWithNoPositionIsToldOfEntriesTrimmedAfterItArrivedNotOfThoseBefore() throws Exception {
+        Position arrival = channels.arrival("a");
+        clock.advance(Duration.ofSeconds(5));
+        long later = (clock.millis() << MessageIds.COUNTER_BITS) + 1;
+        history.entries.add(new Message("a", "s1", later, "after the trim".getBytes()));
+
+        history.trimmedUpTo = arrival.seq() - P - (500L << MessageIds.COUNTER_BITS);
+        Batch trimmedBefore = holdOpenUntilCovered(arrival, later);
+        assertEquals(List.of("after the trim"), texts(trimmedBefore));
+        assertFalse(trimmedBefore.gap(), "trimmed half a second before the arrival: never promised");
+
+        history.trimmedUpTo = arrival.seq() - P + (2000L << MessageIds.COUNTER_BITS);
+        history.coverage = null;
+        Batch trimmedAfter = holdOpenUntilCovered(arrival, later);
+        assertEquals(List.of("after the trim"), texts(trimmedAfter));
+        assertTrue(trimmedAfter.gap(), "trimmed two seconds after the arrival: messages may be lost");
+    }
+
+    private Batch holdOpenUntilCovered(Position arrival, long coveredFrom) throws Exception {
+        Future<Batch> held = holdInBackground(Cursor.NO_EPOCH, arrival.seq(), true);
+        history.coverage = new Coverage("s1", coveredFrom, coveredFrom, coveredFrom);
+        channels.wake("a");
+        return held.get();
     }
 
     @Test

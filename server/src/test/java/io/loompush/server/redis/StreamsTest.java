@@ -53,30 +53,32 @@ class StreamsTest {
 
     @Test
     void entriesFollowingTheCursorAreNoGap() {
-        Backlog backlog = RedisStreams.backlog("a", "ep", p("5-0"),
+        Backlog backlog = RedisStreams.backlog("a", "ep",
                 List.of(b("ep"), b("7-0"), List.of(entry("6-0", "5-0", "x"), entry("7-0", "6-0", "y"))));
-        assertFalse(backlog.gap());
+        assertFalse(backlog.gapAfter(p("5-0")));
         assertEquals(List.of(p("6-0"), p("7-0")), backlog.messages().stream().map(m -> m.seq()).toList());
         assertEquals("ep", backlog.messages().getFirst().epoch());
     }
 
     @Test
     void aFirstEntryThatFollowsALaterIdMeansEntriesWereTrimmed() {
-        Backlog backlog = RedisStreams.backlog("a", "ep", p("5-0"),
+        Backlog backlog = RedisStreams.backlog("a", "ep",
                 List.of(b("ep"), b("9-0"), List.of(entry("9-0", "8-0", "x"))));
-        assertTrue(backlog.gap());
+        assertTrue(backlog.gapAfter(p("5-0")));
+        assertFalse(backlog.gapAfter(p("8-0")), "a poll promised only what came after 8-0 missed nothing");
     }
 
     @Test
     void nothingAfterACursorOlderThanTheNewestIdMeansTheyExpired() {
-        assertTrue(RedisStreams.backlog("a", "ep", p("5-0"), List.of(b("ep"), b("9-0"), List.of())).gap());
-        assertFalse(RedisStreams.backlog("a", "ep", p("9-0"), List.of(b("ep"), b("9-0"), List.of())).gap());
+        Backlog nothing = RedisStreams.backlog("a", "ep", List.of(b("ep"), b("9-0"), List.of()));
+        assertTrue(nothing.gapAfter(p("5-0")));
+        assertFalse(nothing.gapAfter(p("9-0")));
     }
 
     @Test
     void aCursorOfAnotherEpochIsAGap() {
-        assertTrue(RedisStreams.backlog("a", "old", p("5-0"),
-                List.of(b("new"), b("1-0"), List.of(entry("1-0", "0-0", "x")))).gap());
+        assertTrue(RedisStreams.backlog("a", "old",
+                List.of(b("new"), b("1-0"), List.of(entry("1-0", "0-0", "x")))).gapAfter(p("5-0")));
     }
 
     @Test
