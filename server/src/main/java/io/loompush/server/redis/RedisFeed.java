@@ -88,6 +88,11 @@ public final class RedisFeed implements Feed, AutoCloseable {
         volatile long last;
         volatile long unwantedSinceNanos;
         volatile boolean unwanted;
+        /**
+         * Whether an entry for this subscription waits in the unsubscribe queue (one at a time);
+         * read and written only inside {@code subscriptions.compute*} for its key.
+         */
+        boolean queued;
         volatile int generation = -1;
     }
 
@@ -155,21 +160,32 @@ public final class RedisFeed implements Feed, AutoCloseable {
             wanted.unwanted = false;
             return wanted;
         });
-        if (s.generation < 0) {
+        // Not only when never sent: a SUBSCRIBE marked on a link that died under it is stale too.
+        Link current = link;
+        if (s.generation < 0 || current == null || s.generation != current.generation) {
             toSubscribe.add(channel);
             LockSupport.unpark(managerThread);
         }
     }
 
+    /**
+     * Starts the linger. A channel polled again and again goes in and out of
+     * wanted with every answer, so it has at most one entry in the queue at a
+     * time; {@link #due} puts it back for its latest linger if it is unwanted
+     * again by then.
+     */
     @Override
     public void uninterested(String channel) {
-        Subscription s = subscriptions.get(channel);
-        if (s != null) {
+        subscriptions.computeIfPresent(channel, (key, s) -> {
             long now = System.nanoTime();
             s.unwantedSinceNanos = now;
             s.unwanted = true;
-            toUnsubscribe.add(new Unwanted(channel, s, now));
-        }
+            if (!s.queued) {
+                s.queued = true;
+                toUnsubscribe.add(new Unwanted(key, s, now));
+            }
+            return s;
+        });
     }
 
     @Override
@@ -391,6 +407,7 @@ public final class RedisFeed implements Feed, AutoCloseable {
         do {
             long after = s.last;
             backlog = streams.read(name, held.epoch(), after, BACKFILL_BATCH);
+            heard();
             if (backlog.gapAfter(after)) {
                 channels.reset(name, backlog.last());
                 startOver(name, s, backlog);
@@ -403,6 +420,14 @@ public final class RedisFeed implements Feed, AutoCloseable {
         } while (backlog.messages().size() == BACKFILL_BATCH);
         s.cover = new Cover(held.epoch(), held.since(), openFrom);
         channels.wake(name);
+    }
+
+    /** A stream read answered on the listener thread: Redis is alive, whatever the link is waiting behind. */
+    private void heard() {
+        Link current = link;
+        if (current != null) {
+            current.lastHeardNanos = System.nanoTime();
+        }
     }
 
     private void startOver(String name, Subscription s, Backlog now) {
@@ -498,7 +523,9 @@ public final class RedisFeed implements Feed, AutoCloseable {
 
     /**
      * The channels unwanted for a whole linger, removed from the wanted set.
-     * The queue is in time order, as the linger is the same for all.
+     * The queue is in time order, as the linger is the same for all; an entry
+     * whose channel was wanted again and let go since goes back in for the
+     * rest of its newer linger.
      */
     private List<String> due() {
         var due = new ArrayList<String>();
@@ -506,15 +533,25 @@ public final class RedisFeed implements Feed, AutoCloseable {
         for (Unwanted head = toUnsubscribe.peek(); head != null && now - head.atNanos() >= lingerNanos;
                 head = toUnsubscribe.peek()) {
             toUnsubscribe.poll();
-            Unwanted unwanted = head;
-            Subscription s = unwanted.subscription();
+            Subscription s = head.subscription();
             boolean[] removed = {false};
-            subscriptions.computeIfPresent(unwanted.channel(), (key, current) -> {
-                removed[0] = current == s && s.unwanted && s.unwantedSinceNanos == unwanted.atNanos();
-                return removed[0] ? null : current;
+            subscriptions.computeIfPresent(head.channel(), (key, current) -> {
+                if (current != s) {
+                    return current;
+                }
+                if (!s.unwanted) {
+                    s.queued = false;
+                    return current;
+                }
+                if (now - s.unwantedSinceNanos < lingerNanos) {
+                    toUnsubscribe.add(new Unwanted(key, s, s.unwantedSinceNanos));
+                    return current;
+                }
+                removed[0] = true;
+                return null;
             });
             if (removed[0] && s.generation >= 0) {
-                due.add(unwanted.channel());
+                due.add(head.channel());
             }
         }
         return due;
