@@ -55,10 +55,15 @@ def table(header, rows):
     return "\n".join(lines)
 
 
-def bars(x, y, title, unit, values, width=300):
-    """One horizontal bar group: values is [(label, number or None)]."""
-    top = max([v for _, v in values if v] or [1])
+def bars(x, y, title, unit, values, width=300, target=None):
+    """One horizontal bar group: values is [(label, number or None)]; target draws a dashed line there."""
+    top = max([v for _, v in values if v] + ([target] if target else []) or [1])
     parts = [f'<text x="{x}" y="{y}" font-weight="bold">{title}</text>']
+    if target:
+        tx = x + 90 + target / top * width
+        bottom = y + 12 + len(values) * 26
+        parts.append(f'<line x1="{tx:.1f}" y1="{y + 6}" x2="{tx:.1f}" y2="{bottom}" stroke="#c0392b" stroke-dasharray="4,3"/>')
+        parts.append(f'<text x="{tx + 4:.1f}" y="{bottom + 12}" font-size="11" fill="#c0392b">loompush target {num(target)} {unit}</text>')
     for i, (label, v) in enumerate(values):
         yy = y + 12 + i * 26
         w = 0 if not v else max(1, v / top * width)
@@ -122,16 +127,25 @@ def main():
     with open(os.path.join(out, "report.md"), "w") as f:
         f.write("\n".join(md))
 
-    groups = [("idle RSS / connection, settled", "B", [(p, per_conn(r.get((p, "idle")), "idle")) for p in peers]),
-              ("after one round trip (active)", "B", [(p, per_conn(r.get((p, "active")), "after-load")) for p in peers]),
-              ("fan-out p99", "ms", [(p, get(r.get((p, "fanout")), "latencyMs", "p99")) for p in peers]),
-              ("unicast p99", "ms", [(p, get(r.get((p, "unicast")), "latencyMs", "p99")) for p in peers])]
-    h = 40 + 2 * (30 + 26 * len(peers)) + 20
+    # The targets of issue 8 for loompush's memory (settled RSS per connection); the latency panels
+    # compare with the peers of the same run.
+    groups = [("idle RSS / connection, settled", "B", [(p, per_conn(r.get((p, "idle")), "idle")) for p in peers], 2000),
+              ("RSS / connection after one round trip, settled", "B",
+               [(p, per_conn(r.get((p, "active")), "after-load")) for p in peers], 2500),
+              ("fan-out p99, publish to receipt", "ms", [(p, get(r.get((p, "fanout")), "latencyMs", "p99")) for p in peers], None),
+              ("fan-out server CPU", "s", [(p, get(r.get((p, "fanout")), "serverCpuSeconds")) for p in peers], None),
+              ("unicast p99, publish to receipt", "ms", [(p, get(r.get((p, "unicast")), "latencyMs", "p99")) for p in peers], None),
+              ("unicast server CPU", "s", [(p, get(r.get((p, "unicast")), "serverCpuSeconds")) for p in peers], None)]
+    rows = (len(groups) + 1) // 2
+    h = 40 + rows * (46 + 26 * len(peers)) + 30
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="960" height="{h}" font-family="sans-serif" font-size="13">',
            f'<rect width="960" height="{h}" fill="white"/>',
-           f'<text x="10" y="22" font-size="15" font-weight="bold">loompush side by side, {date}, {clients:,} connections</text>']
-    for i, (title, unit, values) in enumerate(groups):
-        svg += bars(10 + (i % 2) * 480, 50 + (i // 2) * (30 + 26 * len(peers)), title, unit, values)
+           f'<text x="10" y="22" font-size="15" font-weight="bold">loompush side by side, {date}, {clients:,} connections'
+           ' (every panel: lower is better)</text>']
+    for i, (title, unit, values, target) in enumerate(groups):
+        svg += bars(10 + (i % 2) * 480, 50 + (i // 2) * (46 + 26 * len(peers)), title, unit, values, target=target)
+    svg.append(f'<text x="10" y="{h - 10}" font-size="11" fill="#555">n/a: not measured. Memory: server RSS '
+               '(whole process tree) after minus before, per connection. Source: report.md beside this chart.</text>')
     svg.append("</svg>")
     with open(os.path.join(out, "chart.svg"), "w") as f:
         f.write("\n".join(svg) + "\n")

@@ -10,9 +10,6 @@ import io.loompush.server.push.Cursor;
 import io.loompush.server.push.Message;
 import io.loompush.server.push.Position;
 import io.loompush.server.push.Poller;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -109,13 +106,12 @@ final class PollHandler {
                 .append("\",\"messages\":[");
         String separator = "";
         for (Message m : batch.messages()) {
-            json.append(separator).append("{\"channel\":").append(Json.string(m.channel()))
-                    .append(",\"id\":\"").append(m.id()).append('"');
-            try {
-                var text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(m.data()));
-                json.append(",\"data\":");
-                Json.appendString(json, text);
-            } catch (CharacterCodingException e) {
+            json.append(separator).append("{\"channel\":");
+            Json.appendString(json, m.channel());
+            json.append(",\"id\":\"").append(m.id()).append("\",\"data\":");
+            int dataAt = json.length() - 8;
+            if (!Json.appendUtf8(json, m.data())) {
+                json.setLength(dataAt);
                 json.append(",\"data_b64\":\"").append(Base64.getEncoder().encodeToString(m.data())).append('"');
             }
             json.append('}');

@@ -47,6 +47,7 @@ public final class PushServer implements AutoCloseable {
     private final Broker broker;
     private final MemoryProbe memory;
     private final WriteDeadlines writeDeadlines;
+    private final HeapKeeper heapKeeper = HeapKeeper.start();
     private final Connection.Shared shared;
     /** History expiry, and with Redis the subscription manager. */
     private final int ownVirtualThreads;
@@ -160,6 +161,7 @@ public final class PushServer implements AutoCloseable {
         broker.close();
         channels.close();
         writeDeadlines.close();
+        heapKeeper.close();
     }
 
     private void acceptLoop() {

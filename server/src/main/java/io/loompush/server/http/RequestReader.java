@@ -147,6 +147,14 @@ public final class RequestReader {
         return body.toByteArray();
     }
 
+    /**
+     * Whether bytes of a next request are here already, in the buffer or in
+     * the socket: a read now would most likely not wait.
+     */
+    public boolean ready() throws IOException {
+        return end > start || in.available() > 0;
+    }
+
     /** Copies buffered bytes first, then reads the rest straight into {@code dst}. */
     private void readFully(byte[] dst, int off, int len, long deadline) throws IOException, HttpError {
         int buffered = Math.min(len, end - start);

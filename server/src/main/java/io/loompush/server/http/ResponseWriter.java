@@ -21,10 +21,14 @@ public final class ResponseWriter {
             head.append("\r\nConnection: close");
         }
         head.append("\r\n\r\n");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        byte[] all = new byte[headBytes.length + response.body().length];
-        System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-        System.arraycopy(response.body(), 0, all, headBytes.length, response.body().length);
+        // The head in ISO-8859-1 ('?' for what it cannot hold, as String.getBytes writes), straight into the one buffer.
+        int headLength = head.length();
+        byte[] all = new byte[headLength + response.body().length];
+        for (int i = 0; i < headLength; i++) {
+            char c = head.charAt(i);
+            all[i] = (byte) (c <= 0xFF ? c : '?');
+        }
+        System.arraycopy(response.body(), 0, all, headLength, response.body().length);
         out.write(all);
         out.flush();
     }
