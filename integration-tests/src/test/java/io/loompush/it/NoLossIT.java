@@ -174,7 +174,9 @@ class NoLossIT {
             followers.assertEveryMessageInOrderWithoutGapOrError(publisher);
             if (!pollsMayDrop) {
                 assertEquals(0, followers.total(Follower::drops), () -> "every poll answered: " + followers.summary()
-                        + "; lost: " + followers.all().stream().flatMap(f -> f.dropsSeen().stream()).limit(10).toList());
+                        + "; lost (A is port " + a.port() + ", B " + b.port() + "): "
+                        + followers.all().stream().flatMap(f -> f.dropsSeen().stream()).limit(10).toList()
+                        + "; A's log:\n" + a.log());
             }
             assertTrue(followers.all().stream().allMatch(f -> f.moves() >= 1), () -> "every client moved: "
                     + followers.summary());
