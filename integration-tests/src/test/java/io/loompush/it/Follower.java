@@ -1,7 +1,6 @@
 package io.loompush.it;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with a request unanswered.
  *
  * <pre>
- *   connect to node i ──refused──> i = i + 1 (mod nodes), a short pause, connect again
+ *   connect to node i ──refused or reset──> i = i + 1 (mod nodes), a short pause, connect again
  *        │
  *        └─> poll with cursor ──200──> record; Connection: close ──> connect again
  *              │        └──────other status──> record an error, connect again
@@ -28,7 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * A lost connection re-sends the poll with the cursor it already had, so
  * nothing that was on its way is lost; that is exactly the client's part of
- * the protocol. {@link #run} returns when the test calls {@link #stop}.
+ * the protocol, and what HTTP clients do with an idempotent request whose
+ * keep-alive connection closed under it. Each lost poll is recorded with the
+ * moment it was sent, so a test can tell a held poll that was cut from a poll
+ * sent as the server closed. {@link #run} returns when the test calls
+ * {@link #stop}.
  */
 final class Follower implements Runnable {
     /** A refused node is tried again after this; the next one of the list is tried first. */
@@ -39,6 +42,9 @@ final class Follower implements Runnable {
     /** One answer that said {@code gap:true}: the cursor sent, and the answer. */
     record Gap(String since, PollAnswer answer) {}
 
+    /** A poll whose connection was lost before its answer: the node's port, when it was sent, what was seen. */
+    record Drop(int port, long sentAtNanos, String seen) {}
+
     private final String channels;
     private final List<Integer> ports;
     private final Duration hold;
@@ -47,7 +53,8 @@ final class Follower implements Runnable {
     private final List<String> errors = new ArrayList<>();
     private final AtomicInteger messages = new AtomicInteger();
     private final AtomicInteger answers = new AtomicInteger();
-    private final List<String> drops = new ArrayList<>();
+    private final List<Drop> drops = new ArrayList<>();
+    private long sentAtNanos;
     private int moves;
     private int node;
     private String cursor;
@@ -71,15 +78,11 @@ final class Follower implements Runnable {
     @Override
     public void run() {
         while (!stopped) {
+            if (connection == null && !connect()) {
+                continue;
+            }
             try {
-                if (connection == null) {
-                    connection = RawHttpClient.connect(ports.get(node), hold.plus(READ_MARGIN));
-                }
                 poll(connection);
-            } catch (ConnectException e) {
-                node = (node + 1) % ports.size();
-                moves++;
-                pause();
             } catch (IOException e) {
                 if (!stopped) {
                     drop(e);
@@ -96,8 +99,22 @@ final class Follower implements Runnable {
         closeConnection();
     }
 
+    /** Connects to the current node; one that refuses (or resets the handshake) sends the follower on. */
+    private boolean connect() {
+        try {
+            connection = RawHttpClient.connect(ports.get(node), hold.plus(READ_MARGIN));
+            return true;
+        } catch (IOException e) {
+            node = (node + 1) % ports.size();
+            moves++;
+            pause();
+            return false;
+        }
+    }
+
     private void poll(RawHttpClient client) throws IOException {
         String since = cursor;
+        sentAtNanos = System.nanoTime();
         client.sendGet("/poll/" + channels + "?timeout=" + hold.toSeconds() + (since == null ? "" : "&since=" + since));
         var response = client.read();
         if (response.status() != 200) {
@@ -159,8 +176,7 @@ final class Follower implements Runnable {
         return drops.size();
     }
 
-    /** How each of those connections was lost: the node's port and what the client saw. */
-    synchronized List<String> dropsSeen() {
+    synchronized List<Drop> dropsSeen() {
         return List.copyOf(drops);
     }
 
@@ -174,7 +190,7 @@ final class Follower implements Runnable {
     }
 
     private synchronized void drop(IOException e) {
-        drops.add("port " + ports.get(node) + ": " + e);
+        drops.add(new Drop(ports.get(node), sentAtNanos, e.toString()));
     }
 
     private synchronized void error(String what) {

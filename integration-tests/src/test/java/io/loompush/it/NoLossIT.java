@@ -28,6 +28,8 @@ class NoLossIT {
     private static final int SHARED_EVERY = 200;
     private static final Duration HOLD = Duration.ofSeconds(20);
     private static final Duration WITHIN = Duration.ofSeconds(30);
+    /** Polls a drain may lose to the keep-alive race: 1 in 100 clients. */
+    private static final int KEEP_ALIVE_RACE = CLIENTS / 100;
 
     /**
      * 1,000 clients, 20,000 messages at 500 per second, while the node's
@@ -152,9 +154,13 @@ class NoLossIT {
      * the fault on A 3 s in: every client moves to B and gets every message,
      * in order, without a gap or an error status.
      *
-     * @param pollsMayDrop whether the fault may cut polls unanswered (a kill does, a drain may not)
+     * @param heldPollsMayBeCut whether the fault may cut polls held when it came (a kill does; a
+     *        drain answers them, and may lose at most {@link #KEEP_ALIVE_RACE} of the polls sent as
+     *        it began: a poll on a keep-alive connection that closes under it, HTTP/1.1's
+     *        keep-alive race, which the client answers by sending it again)
      */
-    private static void clientsMoveFromAToB(Path dir, String fault, Fault onA, boolean pollsMayDrop) throws Exception {
+    private static void clientsMoveFromAToB(Path dir, String fault, Fault onA, boolean heldPollsMayBeCut)
+            throws Exception {
         try (var redis = RedisFixture.running();
              var a = ServerProcess.start(dir.resolve("a.log"), "--redis", redis.url());
              var b = ServerProcess.start(dir.resolve("b.log"), "--redis", redis.url());
@@ -167,21 +173,25 @@ class NoLossIT {
             long start = System.nanoTime();
             publisher.start(5_000, 500, channels());
             sleepUntil(start, Duration.ofSeconds(3));
+            long faultAt = System.nanoTime();
             onA.hit(a);
             publisher.await(Duration.ofSeconds(60));
             var caughtUp = followers.awaitAll(publisher, Duration.ofSeconds(60));
 
             followers.assertEveryMessageInOrderWithoutGapOrError(publisher);
-            if (!pollsMayDrop) {
-                assertEquals(0, followers.total(Follower::drops), () -> "every poll answered: " + followers.summary()
-                        + "; lost (A is port " + a.port() + ", B " + b.port() + "): "
-                        + followers.all().stream().flatMap(f -> f.dropsSeen().stream()).limit(10).toList()
+            var drops = followers.all().stream().flatMap(f -> f.dropsSeen().stream()).toList();
+            var heldCut = drops.stream().filter(d -> d.port() == a.port() && d.sentAtNanos() - faultAt < 0).toList();
+            if (!heldPollsMayBeCut) {
+                assertEquals(List.of(), heldCut, () -> "every poll held on A answered: " + followers.summary()
+                        + "; A's log:\n" + a.log());
+                assertTrue(drops.size() <= KEEP_ALIVE_RACE, () -> "polls sent as the drain began: " + drops
                         + "; A's log:\n" + a.log());
             }
             assertTrue(followers.all().stream().allMatch(f -> f.moves() >= 1), () -> "every client moved: "
                     + followers.summary());
-            System.out.printf("NoLossIT: node A %s under %d held polls; %d published; %s; all caught up %d ms after"
-                    + " the last publish%n", fault, CLIENTS, publisher.published(), followers.summary(), caughtUp.toMillis());
+            System.out.printf("NoLossIT: node A %s under %d held polls; %d published; %s (%d of them held when it"
+                            + " came); all caught up %d ms after the last publish%n", fault, CLIENTS,
+                    publisher.published(), followers.summary(), heldCut.size(), caughtUp.toMillis());
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.testcontainers.DockerClientFactory;
@@ -197,6 +198,24 @@ final class RedisFixture implements AutoCloseable {
      */
     String fcallPublish(String key, String payload) {
         return (String) jedis().fcall("loompush_publish", List.of(key), List.of(payload));
+    }
+
+    /**
+     * Waits until PUBSUB CHANNELS for the pattern is exactly this set: a node
+     * forgets a subscription a moment before Redis has its UNSUBSCRIBE.
+     */
+    void awaitChannels(String pattern, Set<String> channels, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var now = Set.copyOf(jedis().pubsubChannels(pattern));
+            if (now.equals(channels)) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                fail("not within " + timeout + ": Redis channels " + pattern + " are " + channels + "; last: " + now);
+            }
+            sleep(Duration.ofMillis(20));
+        }
     }
 
     /** Waits until PUBSUB NUMSUB says the Redis channel has exactly this many subscribers. */
