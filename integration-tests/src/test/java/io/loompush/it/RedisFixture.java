@@ -212,7 +212,8 @@ final class RedisFixture implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() >= deadline) {
-                fail("not within " + timeout + ": Redis channels " + pattern + " are " + channels + "; last: " + now);
+                fail("not within " + timeout + ": Redis channels matching " + pattern + " to be " + channels
+                        + "; last: " + now);
             }
             sleep(Duration.ofMillis(20));
         }
