@@ -98,9 +98,10 @@ public final class Channels implements AutoCloseable {
      */
     public Position resume(String name, long arrival) {
         Coverage coverage = feed.shared() ? feed.coverage(name) : null;
-        return coverage == null
-                ? new Position(Cursor.NO_EPOCH, arrival)
-                : new Position(coverage.epoch(), Math.max(0, arrival - (ARRIVAL_SLACK_MILLIS << MessageIds.COUNTER_BITS)));
+        if (coverage == null) {
+            return new Position(Cursor.NO_EPOCH, arrival);
+        }
+        return new Position(coverage.epoch(), Math.max(0, arrival - (ARRIVAL_SLACK_MILLIS << MessageIds.COUNTER_BITS)));
     }
 
     /** Appends a message to the channel's history and signals its held polls: the embedded broker. */
