@@ -2,27 +2,18 @@ package io.loompush.it;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.utility.DockerImageName;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -49,36 +40,17 @@ import redis.clients.jedis.exceptions.JedisException;
 final class RedisFixture implements AutoCloseable {
     static final String INSTALL = "apt-get install -y redis-server";
     private static final Duration STARTUP = Duration.ofSeconds(20);
-    private static final Duration SHUTDOWN = Duration.ofSeconds(10);
     private static final int COMMAND_TIMEOUT_MILLIS = 5000;
     private static final List<String> BINARY_DIRECTORIES = List.of("/usr/bin", "/usr/local/bin", "/usr/sbin");
     /** Asked once per JVM: the answer is slow when there is no engine. */
     private static Boolean dockerAvailable;
 
-    /** How Redis runs: a process we start, or a container. */
-    private sealed interface Backend permits Binary, Container {
-        String host();
-
-        void start() throws IOException;
-
-        void stop();
-
-        /** Freezes (true) or thaws (false) Redis: its connections stay open and get no answer. */
-        void freeze(boolean frozen) throws IOException;
-
-        /** Stopped for good; whatever it left on disk is removed. */
-        void close();
-
-        /** Where a failure message can send the reader. */
-        String describe();
-    }
-
-    private final Backend backend;
+    private final RedisBackend backend;
     private final int port;
     private boolean running;
     private Jedis jedis;
 
-    private RedisFixture(Backend backend, int port) {
+    private RedisFixture(RedisBackend backend, int port) {
         this.backend = backend;
         this.port = port;
     }
@@ -119,10 +91,10 @@ final class RedisFixture implements AutoCloseable {
                 ? List.of("--appendonly", "yes", "--appendfsync", "always", "--save", "")
                 : List.of("--appendonly", "no", "--save", "");
         if (docker) {
-            return new RedisFixture(new Container(port, persistence), port);
+            return new RedisFixture(new RedisContainer(port, persistence), port);
         }
         if (binary.isPresent()) {
-            return new RedisFixture(new Binary(binary.get(), port, persistence), port);
+            return new RedisFixture(new RedisBinary(binary.get(), port, persistence), port);
         }
         return fail("no Redis for the integration tests: no Docker engine for Testcontainers' redis:7, and no"
                 + " redis-server in " + BINARY_DIRECTORIES + " or on PATH. Install one: " + INSTALL);
@@ -272,9 +244,7 @@ final class RedisFixture implements AutoCloseable {
             } catch (JedisException e) {
                 last = e;
             }
-            if (backend instanceof Binary binary && !binary.process.isAlive()) {
-                fail("redis-server exited with " + binary.process.exitValue() + " on start; " + backend.describe());
-            }
+            backend.assertRunning();
             sleep(Duration.ofMillis(20));
         }
         fail("redis did not answer PING within " + STARTUP + " (last: " + last + "); " + backend.describe());
@@ -313,163 +283,6 @@ final class RedisFixture implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** {@code redis-server --port N <persistence> --dir <tmp>}, bound to 127.0.0.1. */
-    private static final class Binary implements Backend {
-        private final Path executable;
-        private final int port;
-        private final List<String> persistence;
-        private final Path directory;
-        private final Path log;
-        private Process process;
-
-        Binary(Path executable, int port, List<String> persistence) throws IOException {
-            this.executable = executable;
-            this.port = port;
-            this.persistence = persistence;
-            this.directory = Files.createTempDirectory("loompush-redis-");
-            this.log = directory.resolve("redis.log");
-        }
-
-        @Override
-        public String host() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public void start() throws IOException {
-            var command = new ArrayList<>(List.of(executable.toString(), "--port", String.valueOf(port),
-                    "--bind", "127.0.0.1", "--dir", directory.toString(), "--daemonize", "no"));
-            command.addAll(persistence);
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-        }
-
-        /** SIGTERM, then SIGKILL if it lingers; waits for the process to be gone either way. */
-        @Override
-        public void stop() {
-            if (process == null) {
-                return;
-            }
-            process.destroy();
-            try {
-                if (!process.waitFor(SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-            process = null;
-        }
-
-        /** {@code kill -STOP} or {@code -CONT}, to this process only, by its pid. */
-        @Override
-        public void freeze(boolean frozen) throws IOException {
-            var kill = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", String.valueOf(process.pid()))
-                    .redirectErrorStream(true).start();
-            try {
-                if (!kill.waitFor(SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
-                    kill.destroyForcibly();
-                    fail("kill " + (frozen ? "-STOP " : "-CONT ") + process.pid() + " failed: "
-                            + new String(kill.getInputStream().readAllBytes()));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (process != null) {
-                process.destroyForcibly();
-            }
-            stop();
-            try (var files = Files.walk(directory)) {
-                for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove " + directory, e);
-            }
-        }
-
-        @Override
-        public String describe() {
-            String output;
-            try {
-                output = Files.exists(log) ? Files.readString(log) : "(nothing yet)";
-            } catch (IOException e) {
-                output = "(log unreadable: " + e + ")";
-            }
-            return executable + " on 127.0.0.1:" + port + ", its log:\n" + output;
-        }
-    }
-
-    /**
-     * Testcontainers' redis:7 with its port published on a fixed host port
-     * (the fixture's), so that stopping and starting the same container
-     * brings Redis back where the servers look for it.
-     */
-    private static final class Container implements Backend {
-        private final GenericContainer<?> container;
-
-        Container(int port, List<String> persistence) {
-            var command = new ArrayList<>(List.of("redis-server"));
-            command.addAll(persistence);
-            this.container = new GenericContainer<>(DockerImageName.parse("redis:7"))
-                    .withExposedPorts(6379)
-                    .withCommand(command.toArray(String[]::new))
-                    .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-                            new PortBinding(Ports.Binding.bindPort(port), ExposedPort.tcp(6379))));
-        }
-
-        @Override
-        public String host() {
-            return container.getHost();
-        }
-
-        /** The first start creates the container; later ones start the same container again. */
-        @Override
-        public void start() {
-            if (container.getContainerId() == null) {
-                container.start();
-            } else {
-                container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
-            }
-        }
-
-        @Override
-        public void stop() {
-            if (container.getContainerId() != null) {
-                container.getDockerClient().stopContainerCmd(container.getContainerId()).withTimeout(2).exec();
-            }
-        }
-
-        @Override
-        public void freeze(boolean frozen) {
-            var docker = container.getDockerClient();
-            if (frozen) {
-                docker.pauseContainerCmd(container.getContainerId()).exec();
-            } else {
-                docker.unpauseContainerCmd(container.getContainerId()).exec();
-            }
-        }
-
-        @Override
-        public void close() {
-            container.stop();
-        }
-
-        @Override
-        public String describe() {
-            return "container redis:7 " + container.getContainerId();
         }
     }
 }
