@@ -135,12 +135,15 @@ final class StreamPublisher implements AutoCloseable {
         return recoveries.get();
     }
 
+    /** Stops a run still going (its retries end at the interrupt), then closes the connection. */
     @Override
-    public synchronized void close() {
+    public void close() {
         if (thread != null) {
             thread.interrupt();
         }
-        disconnect();
+        synchronized (this) {
+            disconnect();
+        }
     }
 
     /** The payload of the newest entry of the channel's stream, or "" when it has none. */
@@ -163,6 +166,9 @@ final class StreamPublisher implements AutoCloseable {
     private static void retryUntil(long deadline, RuntimeException cause) {
         if (System.nanoTime() - deadline > 0) {
             throw new AssertionError("redis did not come back within " + RECOVERY, cause);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new AssertionError("the publisher was stopped while Redis was away", cause);
         }
         LockSupport.parkNanos(RETRY_PAUSE.toNanos());
     }

@@ -70,13 +70,15 @@ final class PollHandler {
             arrival(channelNames, epochs, since, open);
         } else {
             Cursor parsed = cursor(cursor, List.copyOf(names));
+            System.arraycopy(parsed.epochs(), 0, epochs, 0, epochs.length);
+            System.arraycopy(parsed.positions(), 0, since, 0, since.length);
             for (int i = 0; i < open.length; i++) {
-                Position at = parsed.epochs()[i].equals(Cursor.NO_EPOCH)
-                        ? channels.resume(channelNames[i], parsed.positions()[i])
-                        : new Position(parsed.epochs()[i], parsed.positions()[i]);
-                epochs[i] = at.epoch();
-                since[i] = at.seq();
-                open[i] = at.epoch().equals(Cursor.NO_EPOCH);
+                if (epochs[i].equals(Cursor.NO_EPOCH)) {
+                    Position at = channels.resume(channelNames[i], since[i]);
+                    epochs[i] = at.epoch();
+                    since[i] = at.seq();
+                }
+                open[i] = epochs[i].equals(Cursor.NO_EPOCH);
             }
         }
         return new PollSpec(channelNames, epochs, since, open, timeout, max, request.keepAlive(),
