@@ -101,7 +101,7 @@ public final class Channels implements AutoCloseable {
         if (coverage == null) {
             return new Position(Cursor.NO_EPOCH, arrival);
         }
-        return new Position(coverage.epoch(), Math.max(0, arrival - (ARRIVAL_SLACK_MILLIS << MessageIds.COUNTER_BITS)));
+        return new Position(coverage.epoch(), withSlack(arrival));
     }
 
     /** Appends a message to the channel's history and signals its held polls: the embedded broker. */
@@ -214,8 +214,8 @@ public final class Channels implements AutoCloseable {
             if (!feed.shared()) {
                 look[0] = lookLocal(channel, open ? ids.epoch() : epoch, open ? ids.position() : since, max);
             } else if (open) {
-                long arrival = Math.max(0, since - (ARRIVAL_SLACK_MILLIS << MessageIds.COUNTER_BITS));
-                look[0] = lookShared(channel, coverage, coverage.epoch(), Math.min(coverage.openFrom(), arrival), max);
+                look[0] = lookShared(channel, coverage, coverage.epoch(), Math.min(coverage.openFrom(), withSlack(since)),
+                        max);
             } else {
                 look[0] = lookShared(channel, coverage, epoch, since, max);
             }
@@ -275,6 +275,11 @@ public final class Channels implements AutoCloseable {
         }
         return new Look(channel.name, true, false, coverage.epoch(), since, channel.after(epoch, since, max), since,
                 false);
+    }
+
+    /** An arrival by this node's clock as a position in a shared history: {@link #ARRIVAL_SLACK_MILLIS} earlier. */
+    private static long withSlack(long arrival) {
+        return Math.max(0, arrival - (ARRIVAL_SLACK_MILLIS << MessageIds.COUNTER_BITS));
     }
 
     /** Signals the held polls of a channel to look again (its coverage changed). */
