@@ -8,11 +8,15 @@ import io.loompush.server.http.Limits;
 import io.loompush.server.http.RequestReader;
 import io.loompush.server.http.Response;
 import io.loompush.server.http.ResponseWriter;
+import io.loompush.server.net.IoLoop;
+import io.loompush.server.net.Link;
+import io.loompush.server.push.Mailbox;
+import io.loompush.server.push.Poller;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -20,48 +24,55 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection, served by one virtual thread at a time: read a
- * request, answer it, and loop while keep-alive lasts. A poll that must be
- * held moves to a fresh virtual thread before it parks:
+ * One client connection, served by one virtual thread at a time: wait for a
+ * request, read it, answer it, and loop while keep-alive lasts. A poll that
+ * must be held moves to a fresh virtual thread before it parks:
  *
  * <pre>
- *   thread 1:  read ─ answer ─ read ─ … ─ read a poll to hold ─ start thread 2, end
- *   thread 2:  hold (parked) ─ answer ─ yield ─ read ─ answer ─ … ─ read a poll to hold ─ start thread 3, end
+ *   thread 1:  wait ─ read ─ answer ─ … ─ wait ─ read a poll to hold ─ start thread 2, end
+ *   thread 2:  hold (parked) ─ answer ─ yield ─ wait ─ read ─ answer ─ … ─ read a poll to hold ─ start thread 3, end
+ *                 └─ the client closed while held ─ end
  * </pre>
  *
- * Why: a parked virtual thread keeps the stack chunk of its deepest park, and
- * reading parks deep (the socket's frames under ours) whenever the next
- * request has not arrived yet, which is the rule for a client polling again.
- * Measured at 10,000 held polls whose requests came after the connection:
- * holding on the reading thread kept 1,904 B of stack per connection, holding
- * on a fresh one 647 B. And a thread that started to hold lets the other
- * threads take their turn once after its answer, before it reads the client's
- * next poll: in a fan-out that poll is then most often there already, and the
- * read does not park, which spares a deep stack chunk (some 2 KB of garbage)
- * and a trip through the socket poller per answer. (Holding the next poll on
- * the same thread instead left two stack chunks per thread, 2.5 KB: the frames
- * below a park stay in their chunk.) Every way out goes through the one catch
- * ladder in {@link #run}, on whichever thread the connection is.
+ * Why: a held connection is mostly the stack chunk of its parked thread,
+ * and a thread's chunk is sized by the deepest stack it parked with while
+ * the chunk was young, so a thread that waited and read keeps more than one
+ * that only held. Measured here with 5,000 held polls on a warm server:
+ * holding on the thread that read kept 1,836 B of stack chunk per
+ * connection; on a fresh one, 647 B (2026-11-25, the same shape). The wait
+ * for the next request is taken at the top of the loop for the same reason,
+ * not deep in the request reader, which then finds its bytes there. And a
+ * thread that held lets the other threads take their turn once after its
+ * answer, before it reads the client's next poll: in a fan-out that poll is
+ * then most often there already, and the thread does not park at all.
+ *
+ * <p>While a poll is held, the connection's {@link Link} watches the socket:
+ * a client that closes is seen at once ({@link #gone}), and the hold's
+ * timeout is the link's deadline, swept by the {@link IoLoop}. Every way out
+ * goes through the one catch ladder in {@link #run}, on whichever thread the
+ * connection is.
  */
-final class Connection implements Runnable {
+final class Connection implements Runnable, Poller.Client {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    /** What a held poll reads when its socket turns readable: the close, or the start of a pipelined request. */
+    private static final int PEEK_BYTES = 512;
 
     /** What every connection shares: one instance per server. */
     record Shared(Router router, PollHandler polls, Counters counters, Semaphore permits, Limits limits,
-                  Duration headerTimeout, WriteDeadlines writeDeadlines, ThreadFactory threads) {}
+                  Duration headerTimeout, Duration writeTimeout, IoLoop io, ThreadFactory threads) {}
 
-    private final Socket socket;
+    private final SocketChannel channel;
     private final Shared shared;
+    private Link link;
     private RequestReader reader;
-    private OutputStream out;
     private boolean first = true;
     /** A request read and not answered yet: what a drain waits for. */
     private boolean inFlight;
     /** The poll handed from the thread that read it to the thread that holds it. */
     private PollSpec toHold;
 
-    Connection(Socket socket, Shared shared) {
-        this.socket = socket;
+    Connection(SocketChannel channel, Shared shared) {
+        this.channel = channel;
         this.shared = shared;
     }
 
@@ -70,7 +81,7 @@ final class Connection implements Runnable {
         boolean movedOn = false;
         try {
             movedOn = serve();
-        } catch (EOFException | SocketException e) {
+        } catch (EOFException | SocketException | ClosedChannelException e) {
             log.debug("client went away: {}", e.toString());
         } catch (IOException e) {
             log.debug("connection failed: {}", e.toString());
@@ -86,16 +97,19 @@ final class Connection implements Runnable {
 
     /** @return true when the connection moved on to a fresh thread, false when it is over */
     private boolean serve() throws IOException {
-        if (reader == null) {
+        if (link == null) {
             open();
         }
         if (toHold != null) {
             PollSpec spec = toHold;
             toHold = null;
-            if (!respond(shared.polls().hold(spec))) {
+            Response answer = hold(spec);
+            if (answer == null || !respond(answer)) {
                 return false;
             }
-            yieldUnlessRequestHere();
+            if (!reader.buffered()) {
+                Thread.yield();
+            }
         }
         while (true) {
             Exchange exchange = next();
@@ -120,30 +134,60 @@ final class Connection implements Runnable {
         }
     }
 
-    /** Gives the client the time of one turn of the other threads to send its next request. */
-    private void yieldUnlessRequestHere() throws IOException {
-        if (!reader.ready()) {
-            Thread.yield();
+    /** @return the answer, or null when the client closed while held */
+    private Response hold(PollSpec spec) throws IOException {
+        var box = new Mailbox();
+        if (spec.timeout().isZero()) {
+            return shared.polls().hold(spec, box, this);
+        }
+        link.watch(box, System.nanoTime() + spec.timeout().toNanos());
+        try {
+            return shared.polls().hold(spec, box, this);
+        } finally {
+            link.unwatch();
+        }
+    }
+
+    /**
+     * Asked by a held poll whose socket turned readable: did the client close?
+     * Bytes that came instead are the start of a pipelined request, kept for
+     * the next read; the watch then ends, so what a client may send while held
+     * stays bounded.
+     */
+    @Override
+    public boolean gone() {
+        var bytes = new byte[PEEK_BYTES];
+        try {
+            int n = link.readNow(bytes, 0, bytes.length);
+            if (n < 0) {
+                return true;
+            }
+            if (n > 0) {
+                reader.append(bytes, n);
+            } else {
+                link.rewatch();
+            }
+            return false;
+        } catch (IOException e) {
+            log.debug("client went away while held: {}", e.toString());
+            return true;
         }
     }
 
     /** Counted among the connections only once open: {@link #end} uncounts exactly what was counted. */
     private void open() throws IOException {
-        socket.setTcpNoDelay(true);
-        out = socket.getOutputStream();
-        var output = out;
-        reader = new RequestReader(socket.getInputStream(), socket::setSoTimeout,
-                () -> ResponseWriter.writeContinue(output), shared.limits(), shared.headerTimeout());
+        link = Link.open(channel, shared.io(), shared.writeTimeout().toNanos());
+        var output = link;
+        reader = new RequestReader(link, link::deadline, () -> output.write(ResponseWriter.interimContinue()),
+                shared.limits(), shared.headerTimeout());
         shared.counters().connections.incrementAndGet();
     }
 
     /** Writes the answer to the request in flight; false when the connection closes after it. */
     private boolean respond(Response response) throws IOException {
-        var deadline = shared.writeDeadlines().arm(socket);
         try {
-            ResponseWriter.write(out, response);
+            link.write(ResponseWriter.bytes(response));
         } finally {
-            deadline.cancel(false);
             inFlight = false;
             shared.counters().inFlight.decrementAndGet();
         }
@@ -164,16 +208,23 @@ final class Connection implements Runnable {
     /** The next request, routed; null when the client closed or idled out between requests. */
     private Exchange next() throws IOException {
         try {
+            if (!reader.readyNow(link::readNow) && !link.awaitReadable(System.nanoTime() + shared.headerTimeout().toNanos())) {
+                return first ? new Answer(Response.error(408, "request head timed out").closing()) : null;
+            }
             var request = reader.read(first);
-            return request == null ? null : shared.router().route(request, socket.getInetAddress());
+            link.deadline(0);
+            return request == null ? null : shared.router().route(request, link.remote());
         } catch (HttpError e) {
             return new Answer(Response.error(e.status(), e.reason()).closing());
         }
     }
 
     private void answerQuietly(Response response) {
+        if (link == null) {
+            return;
+        }
         try {
-            ResponseWriter.write(socket.getOutputStream(), response);
+            link.write(ResponseWriter.bytes(response));
         } catch (IOException e) {
             log.debug("could not answer a failed request: {}", e.toString());
         }
@@ -181,7 +232,11 @@ final class Connection implements Runnable {
 
     private void closeQuietly() {
         try {
-            socket.close();
+            if (link != null) {
+                link.close();
+            } else {
+                channel.close();
+            }
         } catch (IOException e) {
             log.debug("close failed: {}", e.toString());
         }

@@ -7,6 +7,7 @@ import io.loompush.server.http.Response;
 import io.loompush.server.push.Batch;
 import io.loompush.server.push.Channels;
 import io.loompush.server.push.Cursor;
+import io.loompush.server.push.Mailbox;
 import io.loompush.server.push.Message;
 import io.loompush.server.push.Position;
 import io.loompush.server.push.Poller;
@@ -85,13 +86,24 @@ final class PollHandler {
                 allowOrigin(request.headers().first("Origin")));
     }
 
-    Response hold(PollSpec spec) {
+    /**
+     * Holds the poll until there is something to answer; its connection tells
+     * the mailbox when the hold's deadline passes or the client's socket turns
+     * readable (see {@link Poller#hold}).
+     *
+     * @return the answer, or null when the client closed while held
+     */
+    Response hold(PollSpec spec, Mailbox box, Poller.Client client) {
         counters.held.incrementAndGet();
         Batch batch;
         try {
-            batch = poller.hold(spec.channels(), spec.epochs(), spec.since(), spec.open(), spec.max(), spec.timeout());
+            batch = poller.hold(spec.channels(), spec.epochs(), spec.since(), spec.open(), spec.max(),
+                    !spec.timeout().isZero(), box, client);
         } finally {
             counters.held.decrementAndGet();
+        }
+        if (batch == null) {
+            return null;
         }
         counters.delivered.add(batch.messages().size());
         var response = Response.json(200, answer(batch, spec.channels()));

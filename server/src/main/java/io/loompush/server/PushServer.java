@@ -3,6 +3,7 @@ package io.loompush.server;
 import io.loompush.server.http.Limits;
 import io.loompush.server.http.Response;
 import io.loompush.server.http.ResponseWriter;
+import io.loompush.server.net.IoLoop;
 import io.loompush.server.push.Broker;
 import io.loompush.server.push.Channels;
 import io.loompush.server.push.EmbeddedBroker;
@@ -13,8 +14,10 @@ import io.loompush.server.redis.RedisFeed;
 import io.loompush.server.redis.RedisStreams;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
@@ -40,16 +43,19 @@ public final class PushServer implements AutoCloseable {
     private static final Duration ACCEPT_LOOP_END = Duration.ofSeconds(1);
     /** A drain ends once no request has been in flight for this long (see {@link #drain}). */
     private static final long DRAIN_QUIET_NANOS = 1_000_000_000L;
-    private static final byte[] OVERLOADED = overloaded();
+    private static final byte[] OVERLOADED = ResponseWriter.bytes(Response.error(503, "too many connections")
+            .withHeader("Retry-After", "1").closing());
+    /** The precision of every timeout: how often the I/O loop sweeps the connections' deadlines. */
+    private static final Duration SWEEP_TICK = Duration.ofMillis(250);
 
     private final Config config;
-    private final ServerSocket listener;
+    private final ServerSocketChannel listener;
     private final Semaphore permits;
     private final Counters counters = new Counters();
     private final Channels channels;
     private final Broker broker;
     private final MemoryProbe memory;
-    private final WriteDeadlines writeDeadlines;
+    private final IoLoop io = new IoLoop(SWEEP_TICK);
     private final HeapKeeper heapKeeper = HeapKeeper.start();
     private final Connection.Shared shared;
     /** History expiry, and with Redis the subscription manager. */
@@ -58,11 +64,10 @@ public final class PushServer implements AutoCloseable {
     private final Thread acceptThread;
     private volatile boolean draining;
 
-    private PushServer(Config config, ServerSocket listener) {
+    private PushServer(Config config, ServerSocketChannel listener) {
         this.config = config;
         this.listener = listener;
         this.permits = new Semaphore(config.maxConnections());
-        this.writeDeadlines = new WriteDeadlines(config.writeTimeout());
         var clock = Clock.systemUTC();
         var ids = new MessageIds(MessageIds.newEpoch(), clock);
         this.ownVirtualThreads = config.redis() == null ? 1 : 2;
@@ -81,7 +86,7 @@ public final class PushServer implements AutoCloseable {
         var router = new Router(polls, new PublishHandler(config, broker, counters), this::stats,
                 this::draining, broker::reachable);
         this.shared = new Connection.Shared(router, polls, counters, permits,
-                Limits.withMaxBody(config.maxMessageBytes()), config.headerTimeout(), writeDeadlines,
+                Limits.withMaxBody(config.maxMessageBytes()), config.headerTimeout(), config.writeTimeout(), io,
                 connectionThreads);
         this.memory = new MemoryProbe();
         this.acceptThread = Thread.ofPlatform().name("loompush-accept").unstarted(this::acceptLoop);
@@ -89,21 +94,22 @@ public final class PushServer implements AutoCloseable {
 
     /** Binds the listener and starts accepting. */
     public static PushServer start(Config config) throws IOException {
-        var listener = new ServerSocket();
+        var listener = ServerSocketChannel.open();
         try {
-            listener.setReuseAddress(true);
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             listener.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
         } catch (IOException e) {
             listener.close();
             throw e;
         }
         var server = new PushServer(config, listener);
+        server.io.start();
         server.acceptThread.start();
         return server;
     }
 
     public int port() {
-        return listener.getLocalPort();
+        return listener.socket().getLocalPort();
     }
 
     boolean draining() {
@@ -164,18 +170,18 @@ public final class PushServer implements AutoCloseable {
         drain();
         broker.close();
         channels.close();
-        writeDeadlines.close();
+        io.close();
         heapKeeper.close();
     }
 
     private void acceptLoop() {
         long lastWarning = System.nanoTime() - WARN_INTERVAL_NANOS;
-        while (!listener.isClosed()) {
-            Socket socket;
+        while (listener.isOpen()) {
+            SocketChannel socket;
             try {
                 socket = listener.accept();
             } catch (IOException e) {
-                if (listener.isClosed()) {
+                if (!listener.isOpen()) {
                     break;
                 }
                 if (System.nanoTime() - lastWarning >= WARN_INTERVAL_NANOS) {
@@ -204,23 +210,12 @@ public final class PushServer implements AutoCloseable {
      * Answers 503 from the accept thread: the answer is small and the socket's
      * send buffer is empty, so the write cannot block.
      */
-    private static void reject(Socket socket) {
+    private static void reject(SocketChannel socket) {
         try (socket) {
-            socket.getOutputStream().write(OVERLOADED);
+            socket.write(ByteBuffer.wrap(OVERLOADED));
         } catch (IOException e) {
             log.debug("could not refuse a connection: {}", e.toString());
         }
-    }
-
-    private static byte[] overloaded() {
-        var out = new java.io.ByteArrayOutputStream();
-        try {
-            ResponseWriter.write(out, Response.error(503, "too many connections")
-                    .withHeader("Retry-After", "1").closing());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toByteArray();
     }
 
     /**
@@ -248,7 +243,7 @@ public final class PushServer implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Socket socket) {
+    private static void closeQuietly(SocketChannel socket) {
         try {
             socket.close();
         } catch (IOException e) {

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,10 +19,16 @@ import java.util.Arrays;
  * buffer for the next {@link #read}.
  */
 public final class RequestReader {
-    /** Sets the socket's read timeout; the socket's own setter in production. */
+    /** Sets when the reads that follow time out (System.nanoTime()); the connection's deadline in production. */
     @FunctionalInterface
-    public interface ReadTimeout {
-        void set(int millis) throws SocketException;
+    public interface ReadDeadline {
+        void set(long deadlineNanos);
+    }
+
+    /** A read that does not wait: the bytes there now, 0 when none, -1 at the end of the stream. */
+    @FunctionalInterface
+    public interface ReadNow {
+        int read(byte[] b, int off, int len) throws IOException;
     }
 
     /** Writes {@code 100 Continue} to a client that waits for it before sending its body (curl does, over 1 KiB). */
@@ -36,7 +41,7 @@ public final class RequestReader {
     private static final int MAX_CHUNK_LINE = 1024;
 
     private final InputStream in;
-    private final ReadTimeout readTimeout;
+    private final ReadDeadline readDeadline;
     private final Continue interim;
     private final Limits limits;
     private final Duration headerTimeout;
@@ -44,10 +49,10 @@ public final class RequestReader {
     private int start;
     private int end;
 
-    public RequestReader(InputStream in, ReadTimeout readTimeout, Continue interim, Limits limits,
+    public RequestReader(InputStream in, ReadDeadline readDeadline, Continue interim, Limits limits,
                          Duration headerTimeout) {
         this.in = in;
-        this.readTimeout = readTimeout;
+        this.readDeadline = readDeadline;
         this.interim = interim;
         this.limits = limits;
         this.headerTimeout = headerTimeout;
@@ -147,12 +152,52 @@ public final class RequestReader {
         return body.toByteArray();
     }
 
+    /** Whether bytes of a next request are here already (pipelined behind the last one). */
+    public boolean buffered() {
+        return end > start;
+    }
+
     /**
-     * Whether bytes of a next request are here already, in the buffer or in
-     * the socket: a read now would most likely not wait.
+     * Takes what the client has sent so far, without waiting, so that the
+     * connection can wait for its next request where its stack is shallow.
+     * A buffer it needed for nothing is dropped again: a connection that
+     * waits keeps no buffer.
+     *
+     * @return whether {@link #read} can go on without waiting first: bytes are here, or the client closed
      */
-    public boolean ready() throws IOException {
-        return end > start || in.available() > 0;
+    public boolean readyNow(ReadNow source) throws IOException {
+        if (end > start) {
+            return true;
+        }
+        if (buf == null) {
+            buf = new byte[INITIAL_BUFFER];
+        }
+        int n = source.read(buf, end, buf.length - end);
+        if (n > 0) {
+            end += n;
+            return true;
+        }
+        buf = null;
+        start = end = 0;
+        return n < 0;
+    }
+
+    /**
+     * Keeps bytes that came in while a request was held (a pipelined next
+     * request) for the next {@link #read}.
+     */
+    public void append(byte[] bytes, int length) {
+        if (buf == null) {
+            buf = Arrays.copyOf(bytes, Math.max(length, INITIAL_BUFFER));
+            start = 0;
+            end = length;
+            return;
+        }
+        if (end + length > buf.length) {
+            buf = Arrays.copyOf(buf, end + length);
+        }
+        System.arraycopy(bytes, 0, buf, end, length);
+        end += length;
     }
 
     /** Copies buffered bytes first, then reads the rest straight into {@code dst}. */
@@ -238,10 +283,9 @@ public final class RequestReader {
     }
 
     private void setTimeout(long deadline) throws IOException {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
+        if (deadline - System.nanoTime() <= 0) {
             throw new SocketTimeoutException("deadline passed");
         }
-        readTimeout.set((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+        readDeadline.set(deadline);
     }
 }

@@ -1,14 +1,12 @@
 package io.loompush.server.http;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Writes a response as one buffer, head and body, so it leaves in one write. */
+/** Turns a response into one buffer, head and body, so it leaves in one write. */
 public final class ResponseWriter {
     private ResponseWriter() {}
 
-    public static void write(OutputStream out, Response response) throws IOException {
+    public static byte[] bytes(Response response) {
         var head = new StringBuilder(160)
                 .append("HTTP/1.1 ").append(response.status()).append(' ').append(reason(response.status()))
                 .append("\r\nContent-Type: ").append(response.contentType())
@@ -29,14 +27,12 @@ public final class ResponseWriter {
             all[i] = (byte) (c <= 0xFF ? c : '?');
         }
         System.arraycopy(response.body(), 0, all, headLength, response.body().length);
-        out.write(all);
-        out.flush();
+        return all;
     }
 
     /** The interim answer to {@code Expect: 100-continue}. */
-    public static void writeContinue(OutputStream out) throws IOException {
-        out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
+    public static byte[] interimContinue() {
+        return "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     }
 
     static String reason(int status) {

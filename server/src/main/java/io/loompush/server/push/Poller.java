@@ -1,6 +1,5 @@
 package io.loompush.server.push;
 
-import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -12,6 +11,8 @@ import java.util.function.BooleanSupplier;
  *        └─ signalled by a publish or by coverage ── park <─┘
  *                                                     │ deadline passed or draining
  *                                                     └──> one last look ──> answer
+ *                                                     │ the client closed
+ *                                                     └──> null: nothing to answer
  * </pre>
  *
  * The mailbox stays registered from the first look to the answer, and each
@@ -23,6 +24,12 @@ import java.util.function.BooleanSupplier;
  * begins, and then a fresh poll's start moves up to that moment.
  */
 public final class Poller {
+    /** The held poll's client, as far as the poller needs it. */
+    public interface Client {
+        /** Asked when the client's socket turned readable: whether the client closed. */
+        boolean gone();
+    }
+
     /** How soon a poll tries again to read a shared history it could not read. */
     private static final long RETRY_NANOS = 1_000_000_000L;
 
@@ -40,18 +47,26 @@ public final class Poller {
      * @param epochs the epochs of {@code since}, replaced as positions move
      * @param since  the positions the poll starts after
      * @param open   which channels have no position yet (see {@link Channels#look})
+     * @param wait   whether to hold when there is nothing to answer (false: a timeout of 0)
+     * @param box    the owner's mailbox, which the owner's connection also tells when the hold's
+     *               deadline passes ({@link Mailbox#expired}) and when the client's socket turns
+     *               readable ({@link Mailbox#readable})
+     * @param client asked when the socket turned readable whether it closed
+     * @return the answer, or null when the client closed while held
      */
-    public Batch hold(String[] names, String[] epochs, long[] since, boolean[] open, int max, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    public Batch hold(String[] names, String[] epochs, long[] since, boolean[] open, int max, boolean wait,
+                      Mailbox box, Client client) {
         long[] at = since.clone();
-        var box = new Mailbox();
         try {
-            boolean timedOut = timeout.isZero();
+            boolean timedOut = !wait;
             var retry = new boolean[1];
             Batch batch;
             while ((batch = lookAll(names, epochs, since, at, open, max, box, timedOut, retry)) == null) {
-                timedOut = !box.await(retry[0] ? Math.min(deadline, System.nanoTime() + RETRY_NANOS) : deadline)
-                        && System.nanoTime() - deadline >= 0;
+                int events = box.await(retry[0] ? System.nanoTime() + RETRY_NANOS : 0);
+                if ((events & Mailbox.READABLE) != 0 && client.gone()) {
+                    return null;
+                }
+                timedOut = (events & Mailbox.EXPIRED) != 0;
             }
             return batch;
         } finally {

@@ -123,8 +123,8 @@ class ChannelsTest {
         channels.look("news", two, "ep", arrival(), false, 1);
         assertEquals(2, channels.mailboxCount());
         assertEquals(2, channels.publish("news", bytes("hi")).receivers());
-        assertTrue(one.await(System.nanoTime()));
-        assertTrue(two.await(System.nanoTime()));
+        assertEquals(Mailbox.LOOK, one.await(System.nanoTime()));
+        assertEquals(Mailbox.LOOK, two.await(System.nanoTime()));
         channels.release("news", one);
         channels.release("news", two);
         assertEquals(0, channels.mailboxCount());

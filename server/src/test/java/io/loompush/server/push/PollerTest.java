@@ -3,14 +3,18 @@ package io.loompush.server.push;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PollerTest {
@@ -19,11 +23,30 @@ class PollerTest {
             Duration.ofMinutes(5));
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Poller poller = new Poller(channels, draining::get);
+    /** The mailbox of the latest hold: what the connection's I/O loop tells of the socket and the deadline. */
+    private volatile Mailbox lastMailbox;
 
+    /** Holds as a connection does: the deadline, here a sleeping thread, tells the mailbox when it passes. */
     private Batch hold(String[] names, long[] since, int max, Duration timeout) {
+        return hold(names, since, max, timeout, () -> false);
+    }
+
+    private Batch hold(String[] names, long[] since, int max, Duration timeout, Poller.Client client) {
         var epochs = new String[names.length];
-        java.util.Arrays.fill(epochs, "ep");
-        return poller.hold(names, epochs, since, new boolean[names.length], max, timeout);
+        Arrays.fill(epochs, "ep");
+        var box = new Mailbox();
+        lastMailbox = box;
+        if (!timeout.isZero()) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(timeout);
+                    box.expired();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        return poller.hold(names, epochs, since, new boolean[names.length], max, !timeout.isZero(), box, client);
     }
 
     private long arrival() {
@@ -35,8 +58,13 @@ class PollerTest {
     }
 
     private Future<Batch> holdInBackground(String[] names, long[] since, Duration timeout) throws Exception {
+        return holdInBackground(names, since, timeout, () -> false);
+    }
+
+    private Future<Batch> holdInBackground(String[] names, long[] since, Duration timeout, Poller.Client client)
+            throws Exception {
         var future = new CompletableFuture<Batch>();
-        Thread.ofVirtual().start(() -> future.complete(hold(names, since, 100, timeout)));
+        Thread.ofVirtual().start(() -> future.complete(hold(names, since, 100, timeout, client)));
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (channels.mailboxCount() < names.length && System.nanoTime() < deadline) {
             Thread.sleep(1);
@@ -86,6 +114,33 @@ class PollerTest {
         Batch rest = hold(new String[] {"a", "b"}, first.positions(), 2, Duration.ZERO);
         assertEquals(List.of("b:3"), texts(rest));
         assertFalse(rest.gap());
+    }
+
+    @Test
+    void aClientThatClosedWhileHeldEndsTheHoldWithNoAnswerAndLeavesNoMailbox() throws Exception {
+        var asked = new AtomicInteger();
+        Future<Batch> held = holdInBackground(new String[] {"a", "b"}, new long[] {arrival(), arrival()},
+                Duration.ofMinutes(1), () -> asked.incrementAndGet() > 0);
+        lastMailbox.readable();
+        assertNull(held.get(5, TimeUnit.SECONDS));
+        assertEquals(1, asked.get());
+        assertEquals(0, channels.mailboxCount());
+    }
+
+    @Test
+    void aReadableSocketWhoseClientIsStillThereKeepsThePollHeld() throws Exception {
+        var asked = new AtomicInteger();
+        Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {arrival()}, Duration.ofMinutes(1),
+                () -> asked.incrementAndGet() < 0);
+        lastMailbox.readable();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (asked.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertFalse(held.isDone());
+        channels.publish("a", "still".getBytes());
+        assertEquals(List.of("a:still"), texts(held.get(5, TimeUnit.SECONDS)));
+        assertEquals(1, asked.get());
     }
 
     @Test

@@ -76,9 +76,15 @@ class SharedHistoryTest {
     private final Channels channels = new Channels(new MessageIds("ep", clock), history, clock, 64, Duration.ofMinutes(5));
     private final Poller poller = new Poller(channels, () -> false);
 
-    private Batch hold(String epoch, long since, boolean open, Duration timeout) {
+    /** A poll with a timeout of 0, answered at once. */
+    private Batch hold(String epoch, long since, boolean open) {
+        return hold(epoch, since, open, false);
+    }
+
+    /** @param wait whether to hold until a message comes (no deadline: the tests publish) */
+    private Batch hold(String epoch, long since, boolean open, boolean wait) {
         return poller.hold(new String[] {"a"}, new String[] {epoch}, new long[] {since}, new boolean[] {open}, 10,
-                timeout);
+                wait, new Mailbox(), () -> false);
     }
 
     private static List<String> texts(Batch batch) {
@@ -91,7 +97,7 @@ class SharedHistoryTest {
         history.add(channels, "2");
         history.coverage = new Coverage("s1", P + 2, P + 2, P + 2);
         history.add(channels, "3");
-        Batch batch = hold("s1", P + 1, false, Duration.ZERO);
+        Batch batch = hold("s1", P + 1, false);
         assertEquals(List.of("2", "3"), texts(batch));
         assertFalse(batch.gap());
         assertEquals(1, history.reads);
@@ -105,7 +111,7 @@ class SharedHistoryTest {
         history.add(channels, "1");
         history.add(channels, "2");
         held.get();
-        Batch batch = hold("s1", P + 1, false, Duration.ZERO);
+        Batch batch = hold("s1", P + 1, false);
         assertEquals(List.of("2"), texts(batch));
         assertEquals(0, history.reads);
     }
@@ -115,10 +121,10 @@ class SharedHistoryTest {
         history.trimmedUpTo = 5;
         history.add(channels, "6");
         history.coverage = new Coverage("s1", P + 6, P + 6, P + 6);
-        Batch batch = hold("s1", P + 2, false, Duration.ZERO);
+        Batch batch = hold("s1", P + 2, false);
         assertTrue(batch.gap());
         assertEquals(List.of("6"), texts(batch));
-        Batch next = hold("s1", batch.positions()[0], false, Duration.ZERO);
+        Batch next = hold("s1", batch.positions()[0], false);
         assertFalse(next.gap(), "one gap, then the cursor is past it");
     }
 
@@ -126,7 +132,7 @@ class SharedHistoryTest {
     void aCursorOfAnotherEpochGetsTheOldestMessagesAndAGap() {
         history.add(channels, "1");
         history.coverage = new Coverage("s1", P + 1, P + 1, P + 1);
-        Batch batch = hold("s0", 7, false, Duration.ZERO);
+        Batch batch = hold("s0", 7, false);
         assertTrue(batch.gap());
         assertEquals(List.of("1"), texts(batch));
         assertEquals("s1", batch.epochs()[0]);
@@ -154,7 +160,7 @@ class SharedHistoryTest {
         history.add(channels, "1");
         assertEquals(0, channels.channelCount(), "no poll, no copy: the stream has it");
         history.add(channels, "2");
-        Batch batch = hold("s1", P + 1, false, Duration.ZERO);
+        Batch batch = hold("s1", P + 1, false);
         assertEquals(List.of("2"), texts(batch));
         assertEquals(1, history.reads, "the copy holds nothing from before it was created: read the stream");
     }
@@ -167,7 +173,7 @@ class SharedHistoryTest {
         history.coverage = new Coverage("s1", P, P, arrival + 1);
         Position at = channels.resume("a", arrival);
         assertEquals("s1", at.epoch());
-        Batch batch = hold(at.epoch(), at.seq(), false, Duration.ZERO);
+        Batch batch = hold(at.epoch(), at.seq(), false);
         assertEquals(List.of("after the arrival"), texts(batch));
         assertFalse(batch.gap());
     }
@@ -207,7 +213,7 @@ class SharedHistoryTest {
     void anUnreadableSharedHistoryLeavesTheCursorWhereItWas() {
         history.coverage = new Coverage("s1", P + 5, P + 5, P + 5);
         history.reachable = false;
-        Batch batch = hold("s1", P + 2, false, Duration.ZERO);
+        Batch batch = hold("s1", P + 2, false);
         assertTrue(batch.messages().isEmpty());
         assertFalse(batch.gap());
         assertArrayEquals(new long[] {P + 2}, batch.positions());
@@ -227,7 +233,7 @@ class SharedHistoryTest {
 
     private Future<Batch> holdInBackground(String epoch, long since, boolean open) throws InterruptedException {
         var future = new CompletableFuture<Batch>();
-        Thread.ofVirtual().start(() -> future.complete(hold(epoch, since, open, Duration.ofSeconds(30))));
+        Thread.ofVirtual().start(() -> future.complete(hold(epoch, since, open, true)));
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (channels.mailboxCount() < 1 && System.nanoTime() < deadline) {
             Thread.sleep(1);
