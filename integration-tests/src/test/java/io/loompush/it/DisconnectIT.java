@@ -10,11 +10,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
-/** A client that goes away while held costs nothing after its hold time, and loses nothing. */
+/**
+ * A client that goes away while held is let go at once, long before its hold
+ * would end; whatever goes away costs nothing after its hold, and loses nothing.
+ */
 class DisconnectIT {
-    /** The hold time of the polls here, plus what the server may take to notice and clean up. */
+    /** A hold far longer than any wait here, so only noticing the disconnect can end it in time. */
+    private static final String LONG_HOLD = "timeout=30";
+    /** How soon the server must let go of a client that went away while held (issue 12 promises 1 s). */
+    private static final Duration LET_GO_WITHIN = Duration.ofSeconds(2);
+    /** The hold time of the short polls here, plus what the server may take to clean up. */
     private static final Duration CLEAN_WITHIN = Duration.ofSeconds(3);
 
     private TestServer server;
@@ -34,25 +42,27 @@ class DisconnectIT {
     }
 
     @Test
-    void clientThatVanishesWhileHeldLeavesNothingBehind() throws Exception {
+    @Disabled("needs issue 12's dead-client detection")
+    void clientThatVanishesWhileHeldIsLetGoAtOnce() throws Exception {
         var client = server.connect();
-        client.sendGet("/poll/ghost?timeout=1");
+        client.sendGet("/poll/ghost?" + LONG_HOLD);
         stats.awaitHeld(1, 1, Duration.ofSeconds(5));
 
         client.abort();
 
-        awaitNothingLeft();
+        awaitNothingLeft(LET_GO_WITHIN);
     }
 
     @Test
-    void clientThatClosesWhileHeldLeavesNothingBehind() throws Exception {
+    @Disabled("needs issue 12's dead-client detection")
+    void clientThatClosesWhileHeldIsLetGoAtOnce() throws Exception {
         var client = server.connect();
-        client.sendGet("/poll/leaver?timeout=1");
+        client.sendGet("/poll/leaver?" + LONG_HOLD);
         stats.awaitHeld(1, 1, Duration.ofSeconds(5));
 
         client.close();
 
-        awaitNothingLeft();
+        awaitNothingLeft(LET_GO_WITHIN);
     }
 
     @Test
@@ -78,7 +88,7 @@ class DisconnectIT {
             }
         }
 
-        awaitNothingLeft();
+        awaitNothingLeft(CLEAN_WITHIN);
     }
 
     @Test
@@ -90,7 +100,7 @@ class DisconnectIT {
             stats.awaitHeld(1, 1, Duration.ofSeconds(5));
             first.abort();
         }
-        awaitNothingLeft();
+        awaitNothingLeft(CLEAN_WITHIN);
         var missed = server.publish("roamer", "while away");
 
         try (var second = server.connect()) {
@@ -101,11 +111,11 @@ class DisconnectIT {
         }
     }
 
-    private void awaitNothingLeft() throws Exception {
+    private void awaitNothingLeft(Duration within) throws Exception {
         Map<String, Object> after = stats.awaitUntil("no held poll, mailbox, channel or extra connection left",
                 s -> s.get("held").equals(0L) && s.get("mailboxes").equals(0L) && s.get("channels").equals(0L)
                         && s.get("connections").equals(baseline),
-                CLEAN_WITHIN);
+                within);
         assertEquals(baseline, after.get("connections"));
     }
 }

@@ -111,21 +111,17 @@ final class RawHttpClient implements AutoCloseable {
     }
 
     /**
-     * Whether the server has closed the connection: a read ends the stream
-     * (FIN), or is refused with a reset (the server closed with request bytes
-     * still unread, which Linux answers with RST). Data instead is a failure.
-     *
-     * @throws SocketTimeoutException when the connection is still open after the read timeout
+     * Whether the server has closed the connection within the read timeout:
+     * true when a read ends the stream (FIN) or is refused with a reset (the
+     * server closed with request bytes still unread, which Linux answers with
+     * RST); false when the connection is still open at the read timeout, or
+     * the server sent more bytes instead.
      */
     boolean closedByServer() throws IOException {
         try {
-            int b = in.read();
-            if (b >= 0) {
-                throw new IOException("expected the connection closed, got more bytes: " + (char) b);
-            }
-            return true;
+            return in.read() < 0;
         } catch (SocketTimeoutException e) {
-            throw e;
+            return false;
         } catch (SocketException e) {
             return true;
         }

@@ -20,12 +20,21 @@ import java.util.Map;
  * TCP and TCPv6 slabs, one socket inode, one struct file, one dentry, one
  * epoll item (the JVM's poller watches every socket a virtual thread waits
  * on) and its share of the TCP buffer pages.
+ *
+ * <p>Per-connection figures need {@link #MIN_CONNECTIONS}: below it they
+ * would be the process's own noise divided by a few (megabytes of garbage
+ * or code cache, the buffer pages of other sockets), negative or hundreds of
+ * kilobytes, so they are null.
  */
 final class MemoryProbe {
+    /** The fewest connections a per-connection figure is given for. */
+    static final int MIN_CONNECTIONS = 1000;
+
     /**
      * One reading. Per-connection figures are relative to the baseline taken
      * at start, so they hold everything the connections brought, garbage
-     * included until a collection; null where there is no connection or no figure.
+     * included until a collection; null below {@link #MIN_CONNECTIONS}, when
+     * the figure fell below its baseline, or when there is no figure.
      */
     record Memory(long heapUsed, long heapCommitted, Long rss, long directBuffers, long mappedBuffers,
                   long baselineHeapUsed, Long baselineRss, Long perConnectionHeap, Long perConnectionRss,
@@ -48,9 +57,17 @@ final class MemoryProbe {
         Long kernelTcp = kernelTcp();
         return new Memory(heap.getUsed(), heap.getCommitted(), rss, bufferPool("direct"), bufferPool("mapped"),
                 baselineHeap, baselineRss,
-                connections == 0 ? null : (heap.getUsed() - baselineHeap) / connections,
-                connections == 0 || rss == null || baselineRss == null ? null : (rss - baselineRss) / connections,
-                kernelTcp, kernelPerSocket(kernelTcp));
+                perConnection(heap.getUsed(), baselineHeap, connections),
+                perConnection(rss, baselineRss, connections),
+                kernelTcp, connections < MIN_CONNECTIONS ? null : kernelPerSocket(kernelTcp));
+    }
+
+    /** Growth since the baseline per connection, or null (see {@link Memory}). */
+    static Long perConnection(Long now, Long baseline, int connections) {
+        if (connections < MIN_CONNECTIONS || now == null || baseline == null || now < baseline) {
+            return null;
+        }
+        return (now - baseline) / connections;
     }
 
     private static long bufferPool(String name) {

@@ -38,7 +38,10 @@ record Stats(int connections, int held, int channels, int mailboxes, long histor
                 + "}";
     }
 
-    /** Prometheus text format 0.0.4; a figure that could not be read is left out. */
+    /**
+     * Prometheus text format 0.0.4; a figure that is null in {@link #toJson()}
+     * (not read, or per connection below {@link MemoryProbe#MIN_CONNECTIONS}) is left out.
+     */
     String toPrometheus() {
         var out = new StringBuilder(2048);
         gauge(out, "loompush_connections", "Open client connections", connections);
