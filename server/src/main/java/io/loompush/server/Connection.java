@@ -10,13 +10,12 @@ import io.loompush.server.http.Response;
 import io.loompush.server.http.ResponseWriter;
 import io.loompush.server.net.IoLoop;
 import io.loompush.server.net.Link;
+import io.loompush.server.net.Listener;
 import io.loompush.server.push.Mailbox;
 import io.loompush.server.push.Poller;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -61,7 +60,8 @@ final class Connection implements Runnable, Poller.Client {
     record Shared(Router router, PollHandler polls, Counters counters, Semaphore permits, Limits limits,
                   Duration headerTimeout, Duration writeTimeout, IoLoop io, ThreadFactory threads) {}
 
-    private final SocketChannel channel;
+    /** The socket's descriptor, until {@link #open} hands it to the link. */
+    private final int fd;
     private final Shared shared;
     private Link link;
     private RequestReader reader;
@@ -71,8 +71,8 @@ final class Connection implements Runnable, Poller.Client {
     /** The poll handed from the thread that read it to the thread that holds it. */
     private PollSpec toHold;
 
-    Connection(SocketChannel channel, Shared shared) {
-        this.channel = channel;
+    Connection(int fd, Shared shared) {
+        this.fd = fd;
         this.shared = shared;
     }
 
@@ -81,7 +81,7 @@ final class Connection implements Runnable, Poller.Client {
         boolean movedOn = false;
         try {
             movedOn = serve();
-        } catch (EOFException | SocketException | ClosedChannelException e) {
+        } catch (EOFException | SocketException e) {
             log.debug("client went away: {}", e.toString());
         } catch (IOException e) {
             log.debug("connection failed: {}", e.toString());
@@ -176,7 +176,7 @@ final class Connection implements Runnable, Poller.Client {
 
     /** Counted among the connections only once open: {@link #end} uncounts exactly what was counted. */
     private void open() throws IOException {
-        link = Link.open(channel, shared.io(), shared.writeTimeout().toNanos());
+        link = Link.open(fd, shared.io(), shared.writeTimeout().toNanos());
         var output = link;
         reader = new RequestReader(link, link::deadline, () -> output.write(ResponseWriter.interimContinue()),
                 shared.limits(), shared.headerTimeout());
@@ -213,7 +213,7 @@ final class Connection implements Runnable, Poller.Client {
             }
             var request = reader.read(first);
             link.deadline(0);
-            return request == null ? null : shared.router().route(request, link.remote());
+            return request == null ? null : shared.router().route(request, link);
         } catch (HttpError e) {
             return new Answer(Response.error(e.status(), e.reason()).closing());
         }
@@ -231,14 +231,10 @@ final class Connection implements Runnable, Poller.Client {
     }
 
     private void closeQuietly() {
-        try {
-            if (link != null) {
-                link.close();
-            } else {
-                channel.close();
-            }
-        } catch (IOException e) {
-            log.debug("close failed: {}", e.toString());
+        if (link != null) {
+            link.close();
+        } else {
+            Listener.discard(fd);
         }
     }
 }

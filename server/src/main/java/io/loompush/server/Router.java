@@ -3,7 +3,8 @@ package io.loompush.server;
 import io.loompush.server.http.HttpError;
 import io.loompush.server.http.Request;
 import io.loompush.server.http.Response;
-import java.net.InetAddress;
+import io.loompush.server.net.Link;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -42,9 +43,10 @@ final class Router {
         this.brokerReachable = brokerReachable;
     }
 
-    Exchange route(Request request, InetAddress remote) {
+    /** @param peer the client's socket, asked for its address only by a publish */
+    Exchange route(Request request, Link peer) throws IOException {
         try {
-            Exchange exchange = dispatch(request, remote);
+            Exchange exchange = dispatch(request, peer);
             if (exchange instanceof Answer(Response response) && (!request.keepAlive() || draining.getAsBoolean())) {
                 return new Answer(response.closing());
             }
@@ -60,7 +62,7 @@ final class Router {
         }
     }
 
-    private Exchange dispatch(Request request, InetAddress remote) throws HttpError {
+    private Exchange dispatch(Request request, Link peer) throws HttpError, IOException {
         String path = request.path();
         String method = request.method();
         if (path.startsWith(POLL)) {
@@ -69,7 +71,7 @@ final class Router {
         }
         if (path.startsWith(PUBLISH)) {
             allow(method, "POST");
-            return new Answer(publishes.publish(request, path.substring(PUBLISH.length()), remote));
+            return new Answer(publishes.publish(request, path.substring(PUBLISH.length()), peer.remote()));
         }
         return new Answer(switch (path) {
             case "/healthz" -> {

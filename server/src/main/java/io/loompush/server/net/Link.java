@@ -5,32 +5,31 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
+import java.net.UnknownHostException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * One client socket as its virtual thread sees it: blocking-style reads and
- * writes over a non-blocking channel, one deadline, and a watch for a held
- * request.
+ * writes over a non-blocking descriptor, one deadline, and a watch for a
+ * held request.
  *
  * <pre>
  *   read/write: try now ──> done
- *                  └─ nothing ──> arm interest, park ──> fired: try again
- *                                              └──> deadline passed: SocketTimeoutException
- *   watch(w):   arm read interest; fired ──> w.readable(); deadline passed ──> w.expired()
+ *                  └─ nothing ──> arm (one-shot), park ──> fired: try again
+ *                                          └──> deadline passed: SocketTimeoutException
+ *   watch(w):   arm read readiness; fired ──> w.readable(); deadline passed ──> w.expired()
  * </pre>
  *
- * The deadline is one field that the {@link IoLoop} sweeps: a read sets it to
- * the end of its request's head time, a hold to the end of the hold, a write
- * that must wait to the end of the write time (and a write past it is cut by
- * closing the socket). Nothing is scheduled per request.
+ * The deadline is one field that the {@link IoLoop} sweeps: a wait for a
+ * request sets it to the end of the header time, a hold to the end of the
+ * hold, a write that must wait to the end of the write time (a write past it
+ * is cut by shutting the socket down). Nothing is scheduled per request.
+ *
+ * <p>Only the connection's own thread closes the descriptor ({@link #close}):
+ * a number closed while another thread may still use it could be given to a
+ * new connection at once. Other threads only shut the socket down.
  */
 public final class Link extends InputStream {
     private static final VarHandle DEADLINE;
@@ -43,37 +42,46 @@ public final class Link extends InputStream {
         }
     }
 
-    private final SocketChannel channel;
+    private final int fd;
     private final IoLoop loop;
-    private final InetAddress remote;
     private final long writeTimeoutNanos;
-    private SelectionKey key;
+    /** Whether the descriptor is in the epoll set yet; the connection's threads only. */
+    private boolean added;
+    private boolean closed;
     /** System.nanoTime() when the current wait times out; 0 for none. Swept by the loop. */
     private volatile long deadline;
     private volatile boolean timedOut;
-    private volatile boolean fired;
+    /** The epoll events that ended the current wait; 0 while it goes on. */
+    private volatile int fired;
     private volatile boolean writing;
     private volatile Thread parked;
     private volatile Watcher watcher;
 
-    private Link(SocketChannel channel, IoLoop loop, InetAddress remote, long writeTimeoutNanos) {
-        this.channel = channel;
+    private Link(int fd, IoLoop loop, long writeTimeoutNanos) {
+        this.fd = fd;
         this.loop = loop;
-        this.remote = remote;
         this.writeTimeoutNanos = writeTimeoutNanos;
     }
 
-    /** Takes over a freshly accepted channel: non-blocking, no delay, registered with the loop. */
-    public static Link open(SocketChannel channel, IoLoop loop, long writeTimeoutNanos) throws IOException {
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        var remote = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
-        var link = new Link(channel, loop, remote, writeTimeoutNanos);
-        link.key = loop.register(channel, link);
+    /** Takes over a freshly accepted non-blocking socket: no delay, registered with the loop. */
+    public static Link open(int fd, IoLoop loop, long writeTimeoutNanos) {
+        Sys.setIntOption(fd, Sys.IPPROTO_TCP, Sys.TCP_NODELAY, 1);
+        var link = new Link(fd, loop, writeTimeoutNanos);
+        loop.register(fd, link);
         return link;
     }
 
-    public InetAddress remote() {
-        return remote;
+    /** The client's address, asked of the kernel when needed (a publish): a held poll keeps none. */
+    public InetAddress remote() throws IOException {
+        var address = new byte[28];
+        if (Sys.peerName(fd, address) != 0) {
+            throw new SocketException("connection lost");
+        }
+        try {
+            return Sockaddr.address(address);
+        } catch (UnknownHostException e) {
+            throw new SocketException("unknown peer address");
+        }
     }
 
     /** Sets when the next wait times out (System.nanoTime()); 0 for never. */
@@ -84,18 +92,34 @@ public final class Link extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        var buffer = ByteBuffer.wrap(b, off, len);
-        int n;
-        while ((n = channel.read(buffer)) == 0) {
-            await(SelectionKey.OP_READ);
+        while (true) {
+            long n = Sys.read(fd, b, off, len);
+            if (n >= 0) {
+                return n == 0 ? -1 : (int) n;
+            }
+            if (failed(await(Sys.EPOLLIN))) {
+                n = Sys.read(fd, b, off, len);
+                if (n < 0) {
+                    throw new SocketException("connection reset");
+                }
+                return n == 0 ? -1 : (int) n;
+            }
         }
-        return n;
     }
 
     @Override
     public int read() throws IOException {
         var one = new byte[1];
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    /**
+     * Reads what is there now without waiting: -1 when the client closed, 0
+     * when nothing is there (or the socket failed: the next wait says so).
+     */
+    public int readNow(byte[] b, int off, int len) {
+        long n = Sys.read(fd, b, off, len);
+        return n < 0 ? 0 : n == 0 ? -1 : (int) n;
     }
 
     /**
@@ -107,7 +131,7 @@ public final class Link extends InputStream {
     public boolean awaitReadable(long deadlineNanos) throws IOException {
         deadline(deadlineNanos);
         try {
-            await(SelectionKey.OP_READ);
+            await(Sys.EPOLLIN);
             return true;
         } catch (SocketTimeoutException e) {
             return false;
@@ -116,31 +140,29 @@ public final class Link extends InputStream {
         }
     }
 
-    /**
-     * Reads what is there now without waiting: -1 when the client closed, 0
-     * when nothing is there.
-     */
-    public int readNow(byte[] b, int off, int len) throws IOException {
-        return channel.read(ByteBuffer.wrap(b, off, len));
-    }
-
-    /** Writes all of it; waits for room at most the write timeout, then the socket is closed. */
+    /** Writes all of it; waits for room at most the write timeout, then the socket is cut. */
     public void write(byte[] bytes) throws IOException {
-        var buffer = ByteBuffer.wrap(bytes);
-        channel.write(buffer);
-        if (!buffer.hasRemaining()) {
-            return;
-        }
-        writing = true;
-        deadline(System.nanoTime() + writeTimeoutNanos);
+        int off = 0;
         try {
-            while (buffer.hasRemaining()) {
-                await(SelectionKey.OP_WRITE);
-                channel.write(buffer);
+            while (off < bytes.length) {
+                long n = Sys.send(fd, bytes, off, bytes.length - off);
+                if (n > 0) {
+                    off += (int) n;
+                    continue;
+                }
+                if (!writing) {
+                    writing = true;
+                    deadline(System.nanoTime() + writeTimeoutNanos);
+                }
+                if (failed(await(Sys.EPOLLOUT))) {
+                    throw new SocketException("connection lost while writing");
+                }
             }
         } finally {
-            deadline = 0;
-            writing = false;
+            if (writing) {
+                deadline = 0;
+                writing = false;
+            }
         }
     }
 
@@ -148,7 +170,7 @@ public final class Link extends InputStream {
     public void watch(Watcher w, long deadlineNanos) throws IOException {
         watcher = w;
         deadline(deadlineNanos);
-        arm(SelectionKey.OP_READ);
+        rewatch();
     }
 
     /** Ends the watch; a readiness it armed may still fire, and is then ignored. */
@@ -159,25 +181,22 @@ public final class Link extends InputStream {
 
     /** Asks again to be told when the socket turns readable, for the watch going on. */
     public void rewatch() throws IOException {
-        arm(SelectionKey.OP_READ);
+        arm(Sys.EPOLLIN);
     }
 
-    public boolean isOpen() {
-        return channel.isOpen();
-    }
-
-    public void close() throws IOException {
-        try {
-            channel.close();
-        } finally {
-            loop.wakeup();
-            LockSupport.unpark(parked);
+    /** Leaves the loop and closes the descriptor; the connection's own thread only, once. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            loop.deregister(fd, this);
+            Sys.close(fd);
         }
     }
 
-    /** From the loop: the socket is ready for what was armed. */
-    void fire() {
-        fired = true;
+    /** From the loop: the socket is ready for what was armed, or failed. */
+    void fire(int events) {
+        fired = events;
         Watcher w = watcher;
         if (w != null) {
             w.readable();
@@ -197,39 +216,44 @@ public final class Link extends InputStream {
             w.expired();
         }
         if (writing) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // The write it cuts reports the failure on the connection's own thread.
-            }
+            // A client that does not read its answer: cut it. Only shut down, never closed from here.
+            Sys.shutdown(fd);
         }
         LockSupport.unpark(parked);
     }
 
-    private void await(int ops) throws IOException {
+    /** @return the epoll events that ended the wait */
+    private int await(int events) throws IOException {
         parked = Thread.currentThread();
-        fired = false;
+        fired = 0;
         try {
-            arm(ops);
-            while (!fired) {
+            arm(events);
+            int got;
+            while ((got = fired) == 0) {
                 if (timedOut) {
                     throw new SocketTimeoutException("deadline passed");
                 }
-                if (!channel.isOpen()) {
-                    throw new ClosedChannelException();
-                }
                 LockSupport.park(this);
             }
+            return got;
         } finally {
             parked = null;
         }
     }
 
-    private void arm(int ops) throws ClosedChannelException {
-        try {
-            loop.arm(key, ops);
-        } catch (CancelledKeyException e) {
-            throw new ClosedChannelException();
+    private void arm(int events) throws SocketException {
+        if (closed || !loop.arm(fd, events, added)) {
+            throw new SocketException("socket closed");
         }
+        added = true;
+    }
+
+    private static boolean failed(int events) {
+        return (events & (Sys.EPOLLERR | Sys.EPOLLHUP)) != 0;
+    }
+
+    @Override
+    public String toString() {
+        return "Link[fd " + fd + (closed ? ", closed" : "") + "]";
     }
 }
