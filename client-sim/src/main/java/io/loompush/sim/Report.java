@@ -87,6 +87,10 @@ final class Report {
         if (r.serverCpuSeconds() != null) {
             row(out, "server CPU in the load", String.format("%.2f s over %.1f s", r.serverCpuSeconds(), r.loadSeconds()));
         }
+        if (cpuMicrosPerMessage(r) != null) {
+            row(out, "server CPU per message", String.format("%.1f us (%d received in the load)",
+                    cpuMicrosPerMessage(r), r.loadReceived()));
+        }
         if (r.simulatorCpuSeconds() != null) {
             row(out, "simulator CPU in the load", String.format("%.2f s over %.1f s (%d cores here)",
                     r.simulatorCpuSeconds(), r.loadSeconds(), Runtime.getRuntime().availableProcessors()));
@@ -168,8 +172,10 @@ final class Report {
         json.put("latencyMs", histogram(r.latency()));
         json.put("rounds", r.rounds().stream().map(Round::toMap).toList());
         json.put("loadSeconds", r.loadSeconds());
+        json.put("loadReceived", r.loadReceived());
         json.put("deliveredPerSecond", r.loadSeconds() > 0 ? c.received() / r.loadSeconds() : null);
         json.put("serverCpuSeconds", r.serverCpuSeconds());
+        json.put("serverCpuMicrosPerMessage", cpuMicrosPerMessage(r));
         json.put("simulatorCpuSeconds", r.simulatorCpuSeconds());
         json.put("simulatorRssBytesPerConnection", r.simulatorBytesPerConnection());
         json.put("cores", (long) Runtime.getRuntime().availableProcessors());
@@ -183,6 +189,11 @@ final class Report {
         verdict.put("problems", problems);
         json.put("verdict", verdict);
         return json;
+    }
+
+    /** The server's CPU in the load phase over the messages received in it; null without either. */
+    static Double cpuMicrosPerMessage(RunResult r) {
+        return r.serverCpuSeconds() == null || r.loadReceived() == 0 ? null : r.serverCpuSeconds() * 1e6 / r.loadReceived();
     }
 
     private static Map<String, Object> config(SimConfig config) {

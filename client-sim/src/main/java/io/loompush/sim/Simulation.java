@@ -62,8 +62,8 @@ final class Simulation {
     /** The connect phase's figures: from the first connect to the last client's first connection, and to all held. */
     private record Connected(Double connectSeconds, Double heldSeconds) {}
 
-    /** The load phase's figures: its length and the CPU both sides spent in it. */
-    private record Loaded(double seconds, Double serverCpuSeconds, Double simulatorCpuSeconds) {}
+    /** The load phase's figures: its length, the messages received in it, and the CPU both sides spent in it. */
+    private record Loaded(double seconds, long received, Double serverCpuSeconds, Double simulatorCpuSeconds) {}
 
     RunResult run() throws IOException, InterruptedException {
         long startedMillis = System.currentTimeMillis();
@@ -102,7 +102,8 @@ final class Simulation {
             awaitServerConnections();
             samples.addAll(probe.sample("closed"));
             return new RunResult(config, plan, startedMillis, (System.nanoTime() - started) / 1e9,
-                    connected.connectSeconds(), connected.heldSeconds(), loaded.seconds(), loaded.serverCpuSeconds(),
+                    connected.connectSeconds(), connected.heldSeconds(), loaded.seconds(), loaded.received(),
+                    loaded.serverCpuSeconds(),
                     loaded.simulatorCpuSeconds(),
                     simulatorRssBefore == null || simulatorRssHeld == null ? null
                             : (simulatorRssHeld - simulatorRssBefore) / config.clients(),
@@ -140,10 +141,11 @@ final class Simulation {
         long self = ProcessHandle.current().pid();
         Double serverCpu = cpuSeconds(config.serverPid());
         Double simulatorCpu = cpuSeconds(self);
+        long receivedBefore = progress().received();
         long start = System.nanoTime();
         runMode();
-        return new Loaded((System.nanoTime() - start) / 1e9, difference(serverCpu, cpuSeconds(config.serverPid())),
-                difference(simulatorCpu, cpuSeconds(self)));
+        return new Loaded((System.nanoTime() - start) / 1e9, progress().received() - receivedBefore,
+                difference(serverCpu, cpuSeconds(config.serverPid())), difference(simulatorCpu, cpuSeconds(self)));
     }
 
     private void runMode() throws IOException, InterruptedException {
