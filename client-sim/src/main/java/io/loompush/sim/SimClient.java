@@ -10,24 +10,24 @@ import io.loompush.sim.protocol.Poll;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One simulated client on its own virtual thread: connect, poll, read the
  * answer, check its messages, poll again with the cursor, until the fleet
- * stops. A failure is counted, the connection dropped, and after a pause the
+ * stops. A failure is counted, the connection dropped, and after a pause
+ * ({@link Backoff}: a 503's Retry-After, else a short capped backoff) the
  * client connects again and resumes from its cursor, like a real one.
  *
  * <pre>
  *   disconnected ──connect──> connected ──send poll──> held ──answer──> connected
  *        ^                                               │
- *        └────────────── failure, pause ─────────────────┘
+ *        └────────────── failure, backoff ───────────────┘
  * </pre>
  *
  * While held it keeps its socket, cursor and check state, and no buffer.
  */
 final class SimClient implements Runnable {
-    /** After a failure, how long a client waits before connecting again. */
-    static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How much longer than the hold it asked for a client waits for an answer. */
     static final Duration ANSWER_GRACE = Duration.ofSeconds(10);
@@ -38,6 +38,10 @@ final class SimClient implements Runnable {
     private volatile HttpConnection connection;
     private String cursor;
     private boolean everConnected;
+    /** Failures since the last answer, for the backoff. */
+    private int failuresInARow;
+    /** What the last 503 asked for, or null. */
+    private Duration retryAfter;
 
     SimClient(int index, LocalFleet fleet, StreamCheck check) {
         this.index = index;
@@ -120,10 +124,12 @@ final class SimClient implements Runnable {
             case Answer.Refused(int status, String reason) -> {
                 fleet.tally().fail(status == 503 ? Failure.OVERLOADED : Failure.REFUSED,
                         name() + ": " + status + " " + reason);
+                retryAfter = status == 503 ? Backoff.retryAfter(response.header("Retry-After")) : null;
                 return false;
             }
             case Answer.Messages messages -> accept(messages, receivedAt);
         }
+        failuresInARow = 0;
         if (!response.keepAlive()) {
             close();
         }
@@ -182,8 +188,10 @@ final class SimClient implements Runnable {
         if (fleet.stopping()) {
             return;
         }
+        Duration pause = Backoff.CLIENT.pause(++failuresInARow, retryAfter, ThreadLocalRandom.current().nextDouble());
+        retryAfter = null;
         try {
-            Thread.sleep(RECONNECT_PAUSE);
+            Thread.sleep(pause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

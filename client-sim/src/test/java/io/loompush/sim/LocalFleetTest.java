@@ -95,4 +95,36 @@ class LocalFleetTest {
             assertEquals("GET /poll/c0?timeout=5&since=k1 HTTP/1.1", server.requestLines().get(2));
         }
     }
+
+    @Test
+    @Timeout(30)
+    void a503IsRetriedAfterItsRetryAfter() throws Exception {
+        try (var server = new ScriptedServer(List.of(
+                ScriptedServer.response("503 Service Unavailable", "Retry-After: 1", "{\"error\":\"max connections\"}"),
+                loompushAnswer("c0", "k1", payload(1))))) {
+            var fleet = fleet(server.port());
+            fleet.start();
+            await(() -> fleet.progress().received() == 1 && fleet.progress().held() == 1);
+            var result = fleet.finish(new Published(0, new long[] {1}, new long[0]));
+            assertEquals(1, result.failures().get("overloaded"));
+            long waited = server.requestNanos().get(1) - server.requestNanos().get(0);
+            assertTrue(waited >= Duration.ofSeconds(1).toNanos(), "came back after " + waited / 1_000_000 + " ms");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void anErrorWithoutRetryAfterIsRetriedAfterAShortBackoff() throws Exception {
+        try (var server = new ScriptedServer(List.of(
+                ScriptedServer.response("500 Internal Server Error", "{\"error\":\"boom\"}"),
+                loompushAnswer("c0", "k1", payload(1))))) {
+            var fleet = fleet(server.port());
+            fleet.start();
+            await(() -> fleet.progress().received() == 1 && fleet.progress().held() == 1);
+            var result = fleet.finish(new Published(0, new long[] {1}, new long[0]));
+            assertEquals(1, result.failures().get("refused"));
+            long waited = server.requestNanos().get(1) - server.requestNanos().get(0);
+            assertTrue(waited < Backoff.CLIENT.cap().toNanos(), "came back after " + waited / 1_000_000 + " ms");
+        }
+    }
 }
