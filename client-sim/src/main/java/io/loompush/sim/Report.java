@@ -26,6 +26,9 @@ final class Report {
         if (c.errors() > 0) {
             problems.add(c.errors() + " errors " + nonZero(c.failures()));
         }
+        if (r.reconnect() != null && r.reconnect().heldAgainSeconds() == null) {
+            problems.add("not every client was held again after the cut within --duration");
+        }
         add(problems, c.lost(), "messages lost");
         add(problems, c.duplicates(), "duplicates");
         add(problems, c.late(), "messages out of order");
@@ -69,7 +72,7 @@ final class Report {
         if (r.latency().getTotalCount() > 0) {
             row(out, "latency p50 / p99 / max", percentiles(r.latency(), 50, 99, 100) + " ms");
             row(out, "latency p90 / p99.9", percentiles(r.latency(), 90, 99.9) + " ms");
-            if (config.mode() == Mode.UNICAST || config.mode() == Mode.ACTIVE) {
+            if (config.mode() == Mode.UNICAST || config.mode() == Mode.ACTIVE || config.mode() == Mode.RECONNECT) {
                 row(out, "delivered per second", String.format("%.0f over %.1f s", c.received() / r.loadSeconds(),
                         r.loadSeconds()));
             }
@@ -83,6 +86,9 @@ final class Report {
                         Histograms.millis(round.latency().getValueAtPercentile(99)),
                         Histograms.millis(round.latency().getMaxValue())));
             }
+        }
+        if (r.reconnect() != null) {
+            reconnect(out, r.reconnect(), c, config.clients());
         }
         if (r.serverCpuSeconds() != null) {
             row(out, "server CPU in the load", String.format("%.2f s over %.1f s", r.serverCpuSeconds(), r.loadSeconds()));
@@ -100,6 +106,21 @@ final class Report {
         out.append("\nverdict: ").append(problems.isEmpty() ? "OK" : "FAILED: " + String.join("; ", problems))
                 .append("\n");
         return out.toString();
+    }
+
+    private static void reconnect(StringBuilder out, Reconnect r, FleetResult c, int clients) {
+        out.append("\nreconnect\n");
+        row(out, "cut", String.format("%d connections at %.2f s into the load", c.cuts(), r.cutAtSeconds()));
+        row(out, "all held again", r.heldAgainSeconds() == null ? "not within --duration"
+                : String.format("%.2f s after the cut", r.heldAgainSeconds()));
+        if (r.serverHeldWhenHeldAgain() != null) {
+            row(out, "server's held polls then", r.serverHeldWhenHeldAgain() + " for " + clients + " clients ("
+                    + Math.max(0, r.serverHeldWhenHeldAgain() - clients) + " of cut connections)");
+        }
+        row(out, "server let go of the cut", r.serverReleasedSeconds() == null ? "not seen within --duration"
+                : String.format("%.2f s after the cut", r.serverReleasedSeconds()));
+        row(out, "503s / other errors", c.failures().getOrDefault(Failure.OVERLOADED.key(), 0L) + " / "
+                + (c.errors() - c.failures().getOrDefault(Failure.OVERLOADED.key(), 0L)));
     }
 
     private static void memory(StringBuilder out, RunResult r) {
@@ -171,6 +192,7 @@ final class Report {
         json.put("messages", messages);
         json.put("latencyMs", histogram(r.latency()));
         json.put("rounds", r.rounds().stream().map(Round::toMap).toList());
+        json.put("reconnect", r.reconnect() == null ? null : r.reconnect().toMap());
         json.put("loadSeconds", r.loadSeconds());
         json.put("loadReceived", r.loadReceived());
         json.put("deliveredPerSecond", r.loadSeconds() > 0 ? c.received() / r.loadSeconds() : null);
@@ -212,6 +234,7 @@ final class Report {
         map.put("redisPrefix", config.redisPrefix());
         map.put("rate", (long) config.rate());
         map.put("rounds", (long) config.rounds());
+        map.put("cutAtSeconds", config.cutAt().toMillis() / 1000.0);
         map.put("messageBytes", (long) config.messageBytes());
         map.put("publishers", (long) config.publishers());
         map.put("settleSeconds", config.settle().toMillis() / 1000.0);

@@ -19,12 +19,13 @@ import org.HdrHistogram.Histogram;
  * @param simulatorBytesPerConnection what each held connection added to this simulator's RSS (with its workers)
  * @param published           the publisher's figures; null in modes that do not publish
  * @param expectedDeliveries  what the clients should have received in all
+ * @param reconnect           the figures around the cut in reconnect mode; null in the other modes
  */
 record RunResult(SimConfig config, Plan plan, long startedMillis, double elapsedSeconds, Double connectSeconds,
                  Double heldSeconds, double loadSeconds, long loadReceived, Double serverCpuSeconds, Double simulatorCpuSeconds,
                  Long simulatorBytesPerConnection, List<MemorySample> samples,
                  FleetResult clients, Map<String, Object> published, long publishedTotal, long expectedDeliveries,
-                 Histogram latency, List<Round> rounds) {
+                 Histogram latency, List<Round> rounds, Reconnect reconnect) {
     RunResult {
         samples = List.copyOf(samples);
         rounds = List.copyOf(rounds);

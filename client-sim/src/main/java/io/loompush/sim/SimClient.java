@@ -26,6 +26,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * </pre>
  *
  * While held it keeps its socket, cursor and check state, and no buffer.
+ *
+ * <p>A cut (reconnect mode) closes the socket from the fleet's thread while
+ * the poll is held; the failure that follows is no error: the client
+ * connects again at once and polls with its last cursor. The client's lock
+ * orders a cut against a new connection: a connection made after the cut
+ * (its epoch is the cut's) is never cut, and its first poll counts the
+ * client as resumed, once.
  */
 final class SimClient implements Runnable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -36,6 +43,12 @@ final class SimClient implements Runnable {
     private final LocalFleet fleet;
     private final StreamCheck check;
     private volatile HttpConnection connection;
+    /** The fleet's cut epoch when the connection was made, written under this client's lock. */
+    private int connectionEpoch;
+    /** The connection the last cut closed: a failure on it is the cut, not an error. */
+    private volatile HttpConnection cutOff;
+    /** The epoch of the last cut after which this client counted itself resumed. */
+    private int resumedEpoch;
     private String cursor;
     private boolean everConnected;
     /** Failures since the last answer, for the backoff. */
@@ -49,12 +62,18 @@ final class SimClient implements Runnable {
         this.check = check;
     }
 
+    /** What the loop does after a step: poll again, connect again at once (a cut), or back off first (a failure). */
+    private enum Next { POLL, RECONNECT, BACK_OFF }
+
     @Override
     public void run() {
         try {
             while (!fleet.stopping() && !Thread.currentThread().isInterrupted()) {
-                if ((connection == null && !connect()) || !pollOnce()) {
+                Next next = connection == null && !connect() ? Next.BACK_OFF : pollOnce();
+                if (next != Next.POLL) {
                     close();
+                }
+                if (next == Next.BACK_OFF) {
                     pause();
                 }
             }
@@ -68,6 +87,20 @@ final class SimClient implements Runnable {
         closeQuietly(connection);
     }
 
+    /** Cuts the connection, from the fleet's thread, unless it was made after cut {@code epoch}. */
+    void cut(int epoch) {
+        HttpConnection c;
+        synchronized (this) {
+            c = connection;
+            if (c == null || connectionEpoch >= epoch) {
+                return;
+            }
+            cutOff = c;
+        }
+        fleet.tally().cuts.increment();
+        closeQuietly(c);
+    }
+
     StreamCheck check() {
         return check;
     }
@@ -75,8 +108,9 @@ final class SimClient implements Runnable {
     private boolean connect() {
         var config = fleet.config();
         long start = System.nanoTime();
+        HttpConnection opened;
         try {
-            connection = HttpConnection.open(config.target().address(), config.sources().forClient(index),
+            opened = HttpConnection.open(config.target().address(), config.sources().forClient(index),
                     CONNECT_TIMEOUT, config.pollTimeout().plus(ANSWER_GRACE));
         } catch (IOException e) {
             if (!fleet.stopping()) {
@@ -85,10 +119,16 @@ final class SimClient implements Runnable {
             }
             return false;
         }
+        synchronized (this) {
+            connection = opened;
+            connectionEpoch = fleet.cutEpoch();
+        }
         if (fleet.stopping()) {
             // The fleet may have closed every connection before this one was set: close it here.
-            closeQuietly(connection);
-            connection = null;
+            synchronized (this) {
+                connection = null;
+            }
+            closeQuietly(opened);
             return false;
         }
         fleet.tally().connected(!everConnected, (System.nanoTime() - start) / 1000);
@@ -96,19 +136,27 @@ final class SimClient implements Runnable {
         return true;
     }
 
-    private boolean pollOnce() {
+    private Next pollOnce() {
         var config = fleet.config();
         var poll = new Poll(name(), config.sharedChannels(), config.target().host(), config.pollTimeout().toSeconds());
+        var c = connection;
         HttpResponse response;
         fleet.tally().held.increment();
         try {
-            connection.send(config.protocol().pollRequest(poll, cursor));
-            response = connection.read();
+            c.send(config.protocol().pollRequest(poll, cursor));
+            if (connectionEpoch > resumedEpoch) {
+                resumedEpoch = connectionEpoch;
+                fleet.tally().resumed.increment();
+            }
+            response = c.read();
         } catch (IOException e) {
+            if (c == cutOff) {
+                return Next.RECONNECT;
+            }
             if (!fleet.stopping()) {
                 fleet.tally().fail(failureOf(e), name() + ": " + e.getMessage());
             }
-            return false;
+            return Next.BACK_OFF;
         } finally {
             fleet.tally().held.decrement();
         }
@@ -118,22 +166,19 @@ final class SimClient implements Runnable {
             answer = config.protocol().answer(response, cursor);
         } catch (MalformedResponseException e) {
             fleet.tally().fail(Failure.MALFORMED, name() + ": " + e.getMessage());
-            return false;
+            return Next.BACK_OFF;
         }
         switch (answer) {
             case Answer.Refused(int status, String reason) -> {
                 fleet.tally().fail(status == 503 ? Failure.OVERLOADED : Failure.REFUSED,
                         name() + ": " + status + " " + reason);
                 retryAfter = status == 503 ? Backoff.retryAfter(response.header("Retry-After")) : null;
-                return false;
+                return Next.BACK_OFF;
             }
             case Answer.Messages messages -> accept(messages, receivedAt);
         }
         failuresInARow = 0;
-        if (!response.keepAlive()) {
-            close();
-        }
-        return true;
+        return response.keepAlive() ? Next.POLL : Next.RECONNECT;
     }
 
     private void accept(Answer.Messages messages, long receivedAt) {
@@ -166,9 +211,12 @@ final class SimClient implements Runnable {
     }
 
     private void close() {
-        var c = connection;
-        if (c != null) {
+        HttpConnection c;
+        synchronized (this) {
+            c = connection;
             connection = null;
+        }
+        if (c != null) {
             fleet.tally().open.decrement();
             closeQuietly(c);
         }

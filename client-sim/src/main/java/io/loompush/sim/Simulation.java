@@ -23,6 +23,9 @@ import java.util.function.BooleanSupplier;
  * connect: open every client at --ramp and wait until each holds a poll,
  * and the server's stats (when it has them) count them all as held.
  * drain: wait until every message published has been received, or --drain.
+ * reconnect (a load phase): publish for --duration, cut every connection at
+ * --cut-at, wait until every client is held again, then until the server let
+ * go of the cut polls, while publishing goes on ({@link Reconnect}).
  */
 final class Simulation {
     /** How often the waits look at the counts. */
@@ -41,6 +44,7 @@ final class Simulation {
     private final ProgressLine line;
     private final List<MemorySample> samples = new ArrayList<>();
     private final List<Round> rounds = new ArrayList<>();
+    private Reconnect reconnect;
     private long baselineHeld;
     private long baselineConnections;
     private long lastStatsRead;
@@ -108,7 +112,7 @@ final class Simulation {
                     simulatorRssBefore == null || simulatorRssHeld == null ? null
                             : (simulatorRssHeld - simulatorRssBefore) / config.clients(),
                     samples, clients, publisher == null ? null : publisher.figures(),
-                    published.total(), published.expectedDeliveries(), latencies.total(), rounds);
+                    published.total(), published.expectedDeliveries(), latencies.total(), rounds, reconnect);
         } finally {
             line.stop();
             fleets.forEach(Fleet::abort);
@@ -160,6 +164,43 @@ final class Simulation {
             }
             case UNICAST -> publisher.toRandomClients(config.duration());
             case FANOUT -> fanout(deadline);
+            case RECONNECT -> reconnect(deadline);
+        }
+    }
+
+    /** Publishes to random clients for --duration and cuts every connection at --cut-at meanwhile. */
+    private void reconnect(long deadline) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Thread publishing = Thread.ofVirtual().name("sim-publishing").start(() -> {
+            try {
+                publisher.toRandomClients(config.duration());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            Thread.sleep(config.cutAt());
+            long cut = System.nanoTime();
+            lastStats = null;
+            for (Fleet fleet : fleets) {
+                fleet.cut();
+            }
+            boolean heldAgain = await(() -> {
+                Progress p = progress();
+                return p.resumed() == config.clients() && p.held() == config.clients() && serverHolds();
+            }, remaining(deadline));
+            Double heldAgainSeconds = heldAgain ? (System.nanoTime() - cut) / 1e9 : null;
+            Long serverHeld = heldAgain && config.statsPath() != null ? serverHeldBeyondBaseline() : null;
+            boolean released = config.statsPath() != null && await(() -> {
+                Long held = serverHeldBeyondBaseline();
+                return held != null && held <= config.clients();
+            }, remaining(deadline));
+            reconnect = new Reconnect((cut - start) / 1e9, heldAgainSeconds, serverHeld,
+                    released ? (System.nanoTime() - cut) / 1e9 : null);
+            publishing.join();
+        } finally {
+            publishing.interrupt();
+            publishing.join();
         }
     }
 
@@ -213,6 +254,12 @@ final class Simulation {
         }
         Long held = statsFigure("held");
         return held != null && held >= baselineHeld + config.clients();
+    }
+
+    /** The polls the server's stats count as held, less those it held before the run; null when unread. */
+    private Long serverHeldBeyondBaseline() {
+        Long held = statsFigure("held");
+        return held == null ? null : held - baselineHeld;
     }
 
     /** After closing, waits (at most --settle) for the server to count its connections back down to the baseline. */
