@@ -50,6 +50,8 @@ final class SimClient implements Runnable {
     /** The epoch of the last cut after which this client counted itself resumed. */
     private int resumedEpoch;
     private String cursor;
+    /** Whether a poll of this client was answered: from then on it holds a position to resume from. */
+    private boolean positioned;
     private boolean everConnected;
     /** Failures since the last answer, for the backoff. */
     private int failuresInARow;
@@ -138,7 +140,11 @@ final class SimClient implements Runnable {
 
     private Next pollOnce() {
         var config = fleet.config();
-        var poll = new Poll(name(), config.sharedChannels(), config.target().host(), config.pollTimeout().toSeconds());
+        // A loompush poll without a cursor means "from now on": a client cut before its first answer would
+        // have no position to resume from, and what came meanwhile would count as lost. So in reconnect mode
+        // the first poll asks for no hold and answers at once with a cursor (a seed-node hold is at least 1 s).
+        long timeout = !positioned && config.mode() == Mode.RECONNECT ? 0 : config.pollTimeout().toSeconds();
+        var poll = new Poll(name(), config.sharedChannels(), config.target().host(), timeout);
         var c = connection;
         HttpResponse response;
         fleet.tally().held.increment();
@@ -177,6 +183,7 @@ final class SimClient implements Runnable {
             }
             case Answer.Messages messages -> accept(messages, receivedAt);
         }
+        positioned = true;
         failuresInARow = 0;
         return response.keepAlive() ? Next.POLL : Next.RECONNECT;
     }
