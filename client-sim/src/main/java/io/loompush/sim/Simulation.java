@@ -32,8 +32,14 @@ final class Simulation {
     private static final Duration CHECK_INTERVAL = Duration.ofMillis(20);
     /** How often the waits may ask the server's stats: each reading costs the server some work. */
     private static final Duration STATS_INTERVAL = Duration.ofMillis(250);
-    /** Without stats, how long after the last client's poll left before the server is taken to hold it. */
-    private static final Duration UNCONFIRMED_HOLD_GUARD = Duration.ofSeconds(1);
+    /**
+     * Without stats, how long after the last client's poll left before the server is taken to hold it:
+     * a second at 19,000 clients, in proportion for fewer (a server registers a few hundred polls in
+     * well under 100 ms), never less than {@link #MIN_HOLD_GUARD}.
+     */
+    private static final Duration HOLD_GUARD = Duration.ofSeconds(1);
+    private static final int HOLD_GUARD_CLIENTS = 19_000;
+    private static final Duration MIN_HOLD_GUARD = Duration.ofMillis(100);
 
     private final SimConfig config;
     private final Plan plan;
@@ -135,7 +141,7 @@ final class Simulation {
         Double connectSeconds = now.connected() == config.clients()
                 ? (now.lastConnectMicros() - startMicros) / 1e6 : null;
         if (allHeld && config.statsPath() == null) {
-            Thread.sleep(UNCONFIRMED_HOLD_GUARD);
+            Thread.sleep(holdGuard(config.clients()));
         }
         return new Connected(connectSeconds, heldSeconds);
     }
@@ -296,6 +302,11 @@ final class Simulation {
             sum = sum.plus(fleet.progress());
         }
         return sum;
+    }
+
+    static Duration holdGuard(int clients) {
+        Duration scaled = HOLD_GUARD.multipliedBy(Math.min(clients, HOLD_GUARD_CLIENTS)).dividedBy(HOLD_GUARD_CLIENTS);
+        return scaled.compareTo(MIN_HOLD_GUARD) < 0 ? MIN_HOLD_GUARD : scaled;
     }
 
     /** CPU seconds of a process tree so far, or null without a pid or without /proc. */
