@@ -50,6 +50,18 @@ def cpu_per_message(d):
     return get(d, "serverCpuMicrosPerMessage")
 
 
+def held_again(d):
+    return get(d, "reconnect", "heldAgainSeconds")
+
+
+def overloaded(d):
+    return None if d is None else get(d, "clients", "failures", "overloaded") or 0
+
+
+def other_errors(d):
+    return None if d is None else (get(d, "clients", "errors") or 0) - overloaded(d)
+
+
 def per_conn(d, key):
     return get(d, "memory", "perConnectionBytes", key, "rssBytes")
 
@@ -74,7 +86,7 @@ def bars(x, y, title, unit, values, width=300, target=None):
         w = 0 if not v else max(1, v / top * width)
         parts.append(f'<text x="{x}" y="{yy + 15}">{label}</text>')
         parts.append(f'<rect x="{x + 90}" y="{yy}" width="{w:.1f}" height="20" fill="{COLORS.get(label, "#888")}"/>')
-        parts.append(f'<text x="{x + 95 + w:.1f}" y="{yy + 15}">{num(v, 0 if v is None or v >= 100 else 2)} {unit if v is not None else ""}</text>')
+        parts.append(f'<text x="{x + 95 + w:.1f}" y="{yy + 15}">{num(v, 0 if v is None or isinstance(v, int) or v >= 100 else 2)} {unit if v is not None else ""}</text>')
     return parts
 
 
@@ -130,6 +142,22 @@ def main():
                        num(get(r[p, "connect"], "connect", "connectTimeMs", "p50"), 2) + " / "
                        + num(get(r[p, "connect"], "connect", "connectTimeMs", "p99"), 2, " ms"),
                        status(r[p, "connect"])] for p in peers]), ""]
+    if "reconnect" in scenarios:
+        md += ["## reconnect: every connection cut at once while publishing goes on", "",
+               "Every client closes its socket while its poll is held and at once connects and polls again with its "
+               "last cursor; \"all held again\" is from the cut until every client holds a poll on a new connection "
+               "(and, where the server has stats, its held count says so); \"server's held polls then\" counts the "
+               "dead polls of cut connections it still holds beside the new ones; \"let go\" is when that count fell "
+               "back to the clients. 503s are retried after Retry-After, other errors after a short capped backoff.", "",
+               table(["peer", "cut", "all held again", "server's held polls then", "server let go of the cut", "503s",
+                      "other errors", "delivered / s", "CPU / message", "result"],
+                     [[p, num(get(r[p, "reconnect"], "clients", "cuts")),
+                       num(held_again(r[p, "reconnect"]), 2, " s"),
+                       num(get(r[p, "reconnect"], "reconnect", "serverHeldWhenHeldAgain")),
+                       num(get(r[p, "reconnect"], "reconnect", "serverReleasedSeconds"), 2, " s"),
+                       num(overloaded(r[p, "reconnect"])), num(other_errors(r[p, "reconnect"])),
+                       num(get(r[p, "reconnect"], "deliveredPerSecond"), 0),
+                       num(cpu_per_message(r[p, "reconnect"]), 1, " us"), status(r[p, "reconnect"])] for p in peers]), ""]
     md += ["![bytes per connection and latency per peer](chart.svg)", "", "## The machine and the versions", ""]
     md += [f"- {k}: `{v}`" for k, v in machine.items()]
     md += ["", "## The exact command lines", "", "```", open(os.path.join(out, "commands.txt")).read().rstrip(), "```", ""]
@@ -144,7 +172,11 @@ def main():
               ("unicast", "unicast p99, publish to receipt", "ms", lambda d: get(d, "latencyMs", "p99"), None),
               ("active", "server CPU / message: active", "us", cpu_per_message, None),
               ("fanout", "server CPU / message: fan-out", "us", cpu_per_message, None),
-              ("unicast", "server CPU / message: unicast", "us", cpu_per_message, None)]
+              ("unicast", "server CPU / message: unicast", "us", cpu_per_message, None),
+              ("reconnect", "server CPU / message: reconnect", "us", cpu_per_message, None),
+              ("reconnect", "reconnect: all held again after the cut", "s", held_again, 5),
+              ("reconnect", "reconnect: 503s and other errors", "", lambda d: None if d is None else get(d, "clients", "errors"),
+               None)]
     groups = [(title, unit, [(p, value(r.get((p, scenario)))) for p in peers], target)
               for scenario, title, unit, value, target in panels if scenario in scenarios]
     rows = (len(groups) + 1) // 2
