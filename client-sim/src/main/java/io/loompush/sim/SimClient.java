@@ -64,7 +64,10 @@ final class SimClient implements Runnable {
         this.check = check;
     }
 
-    /** What the loop does after a step: poll again, connect again at once (a cut), or back off first (a failure). */
+    /**
+     * What the loop does after a step: poll again, connect again at once (a cut, or an answer that closed the
+     * connection), or back off first (a failure).
+     */
     private enum Next { POLL, RECONNECT, BACK_OFF }
 
     @Override
