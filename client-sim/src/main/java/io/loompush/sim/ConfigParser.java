@@ -43,13 +43,14 @@ final class ConfigParser {
     }
 
     static final List<Option> OPTIONS = List.of(
-            new Option("--mode", "MODE", "idle", "the scenario: idle, active, fanout, unicast or connect (see MODES)"),
+            new Option("--mode", "MODE", "idle",
+                    "the scenario: idle, active, fanout, unicast, connect or reconnect (see MODES)"),
             new Option("--protocol", "NAME", "loompush", "the server's protocol: loompush, nchan or seed-node"),
             new Option("--target", "HOST:PORT", "127.0.0.1:8080", "the server; loopback only (127.0.0.0/8, ::1)"),
             new Option("--clients", "N", "1000", "simulated clients, one long-poll connection each (1 to " + MAX_CLIENTS + ")"),
             new Option("--ramp", "N", "2000", "connections opened per second"),
             new Option("--duration", "DURATION", "30s",
-                    "the load phase: the hold in idle, publishing in unicast; a bound in active and fanout"),
+                    "the load phase: the hold in idle, publishing in unicast and reconnect; a bound in active and fanout"),
             new Option("--poll-timeout", "DURATION", "30s", "the hold each poll asks for (1s to 120s)"),
             Option.derived("--shared-channels", "LIST", "none (fanout: broadcast)",
                     "channels every client polls besides its own, comma-separated"),
@@ -59,8 +60,12 @@ final class ConfigParser {
             new Option("--redis", "URL", "redis://127.0.0.1:6379", "the Redis the publisher publishes to (loompush: FCALL loompush_publish; seed-node: PUBLISH)"),
             new Option("--redis-prefix", "PREFIX", "push:", "Redis channel of channel C: PREFIX + C"),
             new Option("--publish-token", "TOKEN", "none", "bearer token for HTTP publish"),
-            Option.derived("--rate", "N", "unicast 1000, active 0", "messages per second (0: as fast as the publishers go)"),
+            Option.derived("--rate", "N", "unicast and reconnect 1000, active 0",
+                    "messages per second (0: as fast as the publishers go)"),
             new Option("--rounds", "N", "5", "fanout: messages to each shared channel, one round after another"),
+            new Option("--cut-at", "DURATION", "5s",
+                    "reconnect: when, from the start of the load phase, every client cuts its connection; "
+                            + "less than --duration"),
             new Option("--message-bytes", "N", "100", "payload size; never less than its fields (about 60 bytes)"),
             new Option("--publishers", "N", "4", "connections the publisher sends on in parallel (1 to 64)"),
             new Option("--settle", "DURATION", "6s", "wait after connecting, and after the load, before memory is read"),
@@ -115,6 +120,7 @@ final class ConfigParser {
                 values.get("--publish-token").equals("none") ? null : values.get("--publish-token"),
                 (int) integer(values.getOrDefault("--rate", mode == Mode.ACTIVE ? "0" : "1000"), "--rate", 0, 1_000_000),
                 (int) integer(values, "--rounds", 1, 1_000_000),
+                cutAt(values, mode),
                 (int) integer(values, "--message-bytes", 1, 65536),
                 (int) integer(values, "--publishers", 1, 64),
                 duration(values, "--settle", Duration.ZERO, Duration.ofHours(1)),
@@ -176,6 +182,17 @@ final class ConfigParser {
         return on;
     }
 
+    /** The cut must leave part of the load phase to reconnect in while publishing goes on. */
+    private static Duration cutAt(Map<String, String> values, Mode mode) throws UsageException {
+        Duration cutAt = duration(values, "--cut-at", Duration.ZERO, Duration.ofDays(1));
+        Duration load = duration(values, "--duration", Duration.ofSeconds(1), Duration.ofDays(1));
+        if (mode == Mode.RECONNECT && cutAt.compareTo(load) >= 0) {
+            throw new UsageException("--cut-at: " + values.get("--cut-at").strip()
+                    + " leaves no time to reconnect in a --duration of " + values.get("--duration").strip());
+        }
+        return cutAt;
+    }
+
     private static String bool(String flag, String value) throws UsageException {
         if (!value.equals("true") && !value.equals("false")) {
             throw new UsageException(flag + ": expected true or false, got '" + value + "'");
@@ -189,7 +206,7 @@ final class ConfigParser {
                 return mode;
             }
         }
-        throw new UsageException("--mode: expected idle, active, fanout, unicast or connect, got '" + value + "'");
+        throw new UsageException("--mode: expected idle, active, fanout, unicast, connect or reconnect, got '" + value + "'");
     }
 
     private static Protocol protocol(String value) throws UsageException {

@@ -6,7 +6,7 @@ import org.HdrHistogram.Histogram;
 /**
  * A slice of the simulated clients: in this process ({@link LocalFleet}) or
  * in a worker process it started ({@link WorkerFleet}). The run sees the same
- * four steps either way.
+ * steps either way.
  */
 sealed interface Fleet permits LocalFleet, WorkerFleet {
     /** Starts connecting its clients at its share of the ramp; returns at once. */
@@ -17,6 +17,12 @@ sealed interface Fleet permits LocalFleet, WorkerFleet {
 
     /** The publish-to-receipt latencies recorded since the last call. */
     Histogram takeLatency();
+
+    /**
+     * Reconnect mode: every client closes its connection now, held poll and all, and connects again
+     * at once with its last cursor; returns at once.
+     */
+    void cut() throws IOException;
 
     /** Why the fleet cannot go on (a worker died), or null. */
     String failure();

@@ -12,6 +12,7 @@ import org.HdrHistogram.Histogram;
  * @param clients      clients this covers
  * @param connected    clients that connected at least once
  * @param connects     connections established, first ones and reconnects
+ * @param cuts         reconnect: connections the clients cut on purpose (not errors)
  * @param answers      poll answers read
  * @param timeouts     answers without messages: the hold ran out
  * @param received     messages of this run received once each
@@ -21,8 +22,8 @@ import org.HdrHistogram.Histogram;
  * @param connectTimes time from starting a connect to established, in microseconds
  * @param examples     the first violations and errors, as lines
  */
-record FleetResult(long clients, long connected, long connects, long answers, long timeouts, long received, long stale,
-                   long duplicates, long late, long lost, long gaps, long foreign, Map<String, Long> failures,
+record FleetResult(long clients, long connected, long connects, long cuts, long answers, long timeouts, long received,
+                   long stale, long duplicates, long late, long lost, long gaps, long foreign, Map<String, Long> failures,
                    long lastConnectMicros, Histogram connectTimes, List<String> examples) {
     /** Example lines kept over all processes. */
     static final int MAX_EXAMPLES = 20;
@@ -43,7 +44,7 @@ record FleetResult(long clients, long connected, long connects, long answers, lo
         times.add(o.connectTimes);
         var allExamples = new ArrayList<>(examples);
         allExamples.addAll(o.examples);
-        return new FleetResult(clients + o.clients, connected + o.connected, connects + o.connects,
+        return new FleetResult(clients + o.clients, connected + o.connected, connects + o.connects, cuts + o.cuts,
                 answers + o.answers, timeouts + o.timeouts, received + o.received, stale + o.stale,
                 duplicates + o.duplicates, late + o.late, lost + o.lost, gaps + o.gaps, foreign + o.foreign,
                 allFailures, Math.max(lastConnectMicros, o.lastConnectMicros), times,
@@ -55,6 +56,7 @@ record FleetResult(long clients, long connected, long connects, long answers, lo
         map.put("clients", clients);
         map.put("connected", connected);
         map.put("connects", connects);
+        map.put("cuts", cuts);
         map.put("answers", answers);
         map.put("timeouts", timeouts);
         map.put("received", received);
@@ -81,9 +83,10 @@ record FleetResult(long clients, long connected, long connects, long answers, lo
             list.forEach(e -> examples.add(String.valueOf(e)));
         }
         return new FleetResult(Progress.n(map, "clients"), Progress.n(map, "connected"), Progress.n(map, "connects"),
-                Progress.n(map, "answers"), Progress.n(map, "timeouts"), Progress.n(map, "received"),
-                Progress.n(map, "stale"), Progress.n(map, "duplicates"), Progress.n(map, "late"),
-                Progress.n(map, "lost"), Progress.n(map, "gaps"), Progress.n(map, "foreign"), failures,
+                Progress.n(map, "cuts"), Progress.n(map, "answers"), Progress.n(map, "timeouts"),
+                Progress.n(map, "received"), Progress.n(map, "stale"), Progress.n(map, "duplicates"),
+                Progress.n(map, "late"), Progress.n(map, "lost"), Progress.n(map, "gaps"), Progress.n(map, "foreign"),
+                failures,
                 Progress.n(map, "lastConnectMicros"), Histograms.decode((String) map.get("connectTimes")), examples);
     }
 }

@@ -24,6 +24,7 @@ final class Help {
                   ops/sim --mode unicast --clients 5000 --rate 2000 --duration 60s
                   ops/sim --mode fanout --protocol nchan --target 127.0.0.1:8081
                   ops/sim --mode unicast --protocol seed-node --target 127.0.0.1:8082
+                  ops/sim --mode reconnect --clients 1000 --rate 500 --duration 20s --cut-at 5s --server-pid PID
 
                 MODES (each connects every client first; BENCHMARKS.md's scenarios)
                 """);

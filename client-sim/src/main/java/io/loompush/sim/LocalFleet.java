@@ -21,6 +21,8 @@ final class LocalFleet implements Fleet {
     private final Thread[] threads;
     private final Thread launcher;
     private volatile boolean stopping;
+    /** How many cuts there were; written by the run's thread only. */
+    private volatile int cutEpoch;
 
     /** @param log where the first violations and errors are printed */
     LocalFleet(SimConfig config, Slice slice, PrintStream log) {
@@ -53,6 +55,16 @@ final class LocalFleet implements Fleet {
     @Override
     public Histogram takeLatency() {
         return tally.takeLatency();
+    }
+
+    /** Raises the epoch first, so that a client connecting meanwhile takes the new one and is left alone. */
+    @Override
+    public void cut() {
+        int epoch = cutEpoch + 1;
+        cutEpoch = epoch;
+        for (SimClient client : clients) {
+            client.cut(epoch);
+        }
     }
 
     @Override
@@ -89,6 +101,10 @@ final class LocalFleet implements Fleet {
 
     boolean stopping() {
         return stopping;
+    }
+
+    int cutEpoch() {
+        return cutEpoch;
     }
 
     private void stop() throws InterruptedException {

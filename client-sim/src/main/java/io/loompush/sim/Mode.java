@@ -10,7 +10,12 @@ enum Mode {
             + "latency from publish to receipt until all clients have it"),
     UNICAST("--rate messages per second to random clients' own channels for --duration; "
             + "delivered per second, latency p50/p99, server CPU seconds"),
-    CONNECT("time to establish and hold --clients connections, then stop");
+    CONNECT("time to establish and hold --clients connections, then stop"),
+    RECONNECT("--rate messages per second to random clients' own channels for --duration; at --cut-at every "
+            + "client closes its socket while its poll is held and at once connects again and polls with its last "
+            + "cursor (a 503 is retried after its Retry-After, a refused or reset connect after a short capped "
+            + "backoff, each counted); reports the time from the cut until every client is held again, the "
+            + "503s and other errors, and messages lost over the whole run");
 
     final String help;
 
@@ -24,6 +29,6 @@ enum Mode {
 
     /** Whether the mode sends messages, and so has an after-load memory reading and a drain. */
     boolean publishes() {
-        return this == ACTIVE || this == FANOUT || this == UNICAST;
+        return this == ACTIVE || this == FANOUT || this == UNICAST || this == RECONNECT;
     }
 }

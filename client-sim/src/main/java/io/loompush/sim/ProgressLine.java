@@ -10,7 +10,9 @@ import org.HdrHistogram.Histogram;
  * The live line, once a second: phase, connections open and held, messages
  * received and published per second, latency p50/p99 of that second, errors
  * and violations. On a terminal it rewrites one line; otherwise it prints one
- * line per second, for logs.
+ * line per second, for logs. Each change of phase is printed at once as
+ * {@code client-sim: phase <name> at <seconds> s}, so that a script watching
+ * the log (ops/profile) can start and stop a profiler on the load phase.
  */
 final class ProgressLine {
     private static final Duration INTERVAL = Duration.ofSeconds(1);
@@ -45,6 +47,11 @@ final class ProgressLine {
 
     void phase(String phase) {
         this.phase = phase;
+        String line = String.format("client-sim: phase %s at %.3f s", phase, (System.nanoTime() - start) / 1e9);
+        synchronized (out) {
+            out.println(terminal ? "\r" + line + "\033[K" : line);
+            out.flush();
+        }
     }
 
     /** Stops the line; again is harmless. */

@@ -26,6 +26,9 @@ final class Report {
         if (c.errors() > 0) {
             problems.add(c.errors() + " errors " + nonZero(c.failures()));
         }
+        if (r.reconnect() != null && r.reconnect().heldAgainSeconds() == null) {
+            problems.add("not every client was held again after the cut within --duration");
+        }
         add(problems, c.lost(), "messages lost");
         add(problems, c.duplicates(), "duplicates");
         add(problems, c.late(), "messages out of order");
@@ -69,7 +72,7 @@ final class Report {
         if (r.latency().getTotalCount() > 0) {
             row(out, "latency p50 / p99 / max", percentiles(r.latency(), 50, 99, 100) + " ms");
             row(out, "latency p90 / p99.9", percentiles(r.latency(), 90, 99.9) + " ms");
-            if (config.mode() == Mode.UNICAST || config.mode() == Mode.ACTIVE) {
+            if (config.mode() == Mode.UNICAST || config.mode() == Mode.ACTIVE || config.mode() == Mode.RECONNECT) {
                 row(out, "delivered per second", String.format("%.0f over %.1f s", c.received() / r.loadSeconds(),
                         r.loadSeconds()));
             }
@@ -84,8 +87,15 @@ final class Report {
                         Histograms.millis(round.latency().getMaxValue())));
             }
         }
+        if (r.reconnect() != null) {
+            reconnect(out, r.reconnect(), c, config.clients());
+        }
         if (r.serverCpuSeconds() != null) {
             row(out, "server CPU in the load", String.format("%.2f s over %.1f s", r.serverCpuSeconds(), r.loadSeconds()));
+        }
+        if (cpuMicrosPerMessage(r) != null) {
+            row(out, "server CPU per message", String.format("%.1f us (%d received in the load)",
+                    cpuMicrosPerMessage(r), r.loadReceived()));
         }
         if (r.simulatorCpuSeconds() != null) {
             row(out, "simulator CPU in the load", String.format("%.2f s over %.1f s (%d cores here)",
@@ -96,6 +106,21 @@ final class Report {
         out.append("\nverdict: ").append(problems.isEmpty() ? "OK" : "FAILED: " + String.join("; ", problems))
                 .append("\n");
         return out.toString();
+    }
+
+    private static void reconnect(StringBuilder out, Reconnect r, FleetResult c, int clients) {
+        out.append("\nreconnect\n");
+        row(out, "cut", String.format("%d connections at %.2f s into the load", c.cuts(), r.cutAtSeconds()));
+        row(out, "all held again", r.heldAgainSeconds() == null ? "not within --duration"
+                : String.format("%.2f s after the cut", r.heldAgainSeconds()));
+        if (r.serverHeldWhenHeldAgain() != null) {
+            row(out, "server's held polls then", r.serverHeldWhenHeldAgain() + " for " + clients + " clients ("
+                    + Math.max(0, r.serverHeldWhenHeldAgain() - clients) + " of cut connections)");
+        }
+        row(out, "server let go of the cut", r.serverReleasedSeconds() == null ? "not seen within --duration"
+                : String.format("%.2f s after the cut", r.serverReleasedSeconds()));
+        row(out, "503s / other errors", c.failures().getOrDefault(Failure.OVERLOADED.key(), 0L) + " / "
+                + (c.errors() - c.failures().getOrDefault(Failure.OVERLOADED.key(), 0L)));
     }
 
     private static void memory(StringBuilder out, RunResult r) {
@@ -167,9 +192,12 @@ final class Report {
         json.put("messages", messages);
         json.put("latencyMs", histogram(r.latency()));
         json.put("rounds", r.rounds().stream().map(Round::toMap).toList());
+        json.put("reconnect", r.reconnect() == null ? null : r.reconnect().toMap());
         json.put("loadSeconds", r.loadSeconds());
+        json.put("loadReceived", r.loadReceived());
         json.put("deliveredPerSecond", r.loadSeconds() > 0 ? c.received() / r.loadSeconds() : null);
         json.put("serverCpuSeconds", r.serverCpuSeconds());
+        json.put("serverCpuMicrosPerMessage", cpuMicrosPerMessage(r));
         json.put("simulatorCpuSeconds", r.simulatorCpuSeconds());
         json.put("simulatorRssBytesPerConnection", r.simulatorBytesPerConnection());
         json.put("cores", (long) Runtime.getRuntime().availableProcessors());
@@ -183,6 +211,11 @@ final class Report {
         verdict.put("problems", problems);
         json.put("verdict", verdict);
         return json;
+    }
+
+    /** The server's CPU in the load phase over the messages received in it; null without either. */
+    static Double cpuMicrosPerMessage(RunResult r) {
+        return r.serverCpuSeconds() == null || r.loadReceived() == 0 ? null : r.serverCpuSeconds() * 1e6 / r.loadReceived();
     }
 
     private static Map<String, Object> config(SimConfig config) {
@@ -201,6 +234,7 @@ final class Report {
         map.put("redisPrefix", config.redisPrefix());
         map.put("rate", (long) config.rate());
         map.put("rounds", (long) config.rounds());
+        map.put("cutAtSeconds", config.cutAt().toMillis() / 1000.0);
         map.put("messageBytes", (long) config.messageBytes());
         map.put("publishers", (long) config.publishers());
         map.put("settleSeconds", config.settle().toMillis() / 1000.0);

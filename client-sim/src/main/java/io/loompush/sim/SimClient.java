@@ -10,24 +10,31 @@ import io.loompush.sim.protocol.Poll;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One simulated client on its own virtual thread: connect, poll, read the
  * answer, check its messages, poll again with the cursor, until the fleet
- * stops. A failure is counted, the connection dropped, and after a pause the
+ * stops. A failure is counted, the connection dropped, and after a pause
+ * ({@link Backoff}: a 503's Retry-After, else a short capped backoff) the
  * client connects again and resumes from its cursor, like a real one.
  *
  * <pre>
  *   disconnected ──connect──> connected ──send poll──> held ──answer──> connected
  *        ^                                               │
- *        └────────────── failure, pause ─────────────────┘
+ *        └────────────── failure, backoff ───────────────┘
  * </pre>
  *
  * While held it keeps its socket, cursor and check state, and no buffer.
+ *
+ * <p>A cut (reconnect mode) closes the socket from the fleet's thread while
+ * the poll is held; the failure that follows is no error: the client
+ * connects again at once and polls with its last cursor. The client's lock
+ * orders a cut against a new connection: a connection made after the cut
+ * (its epoch is the cut's) is never cut, and its first poll counts the
+ * client as resumed, once.
  */
 final class SimClient implements Runnable {
-    /** After a failure, how long a client waits before connecting again. */
-    static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How much longer than the hold it asked for a client waits for an answer. */
     static final Duration ANSWER_GRACE = Duration.ofSeconds(10);
@@ -36,8 +43,20 @@ final class SimClient implements Runnable {
     private final LocalFleet fleet;
     private final StreamCheck check;
     private volatile HttpConnection connection;
+    /** The fleet's cut epoch when the connection was made, written under this client's lock. */
+    private int connectionEpoch;
+    /** The connection the last cut closed: a failure on it is the cut, not an error. */
+    private volatile HttpConnection cutOff;
+    /** The epoch of the last cut after which this client counted itself resumed. */
+    private int resumedEpoch;
     private String cursor;
+    /** Whether a poll of this client was answered: from then on it holds a position to resume from. */
+    private boolean positioned;
     private boolean everConnected;
+    /** Failures since the last answer, for the backoff. */
+    private int failuresInARow;
+    /** What the last 503 asked for, or null. */
+    private Duration retryAfter;
 
     SimClient(int index, LocalFleet fleet, StreamCheck check) {
         this.index = index;
@@ -45,12 +64,21 @@ final class SimClient implements Runnable {
         this.check = check;
     }
 
+    /**
+     * What the loop does after a step: poll again, connect again at once (a cut, or an answer that closed the
+     * connection), or back off first (a failure).
+     */
+    private enum Next { POLL, RECONNECT, BACK_OFF }
+
     @Override
     public void run() {
         try {
             while (!fleet.stopping() && !Thread.currentThread().isInterrupted()) {
-                if ((connection == null && !connect()) || !pollOnce()) {
+                Next next = connection == null && !connect() ? Next.BACK_OFF : pollOnce();
+                if (next != Next.POLL) {
                     close();
+                }
+                if (next == Next.BACK_OFF) {
                     pause();
                 }
             }
@@ -64,6 +92,20 @@ final class SimClient implements Runnable {
         closeQuietly(connection);
     }
 
+    /** Cuts the connection, from the fleet's thread, unless it was made after cut {@code epoch}. */
+    void cut(int epoch) {
+        HttpConnection c;
+        synchronized (this) {
+            c = connection;
+            if (c == null || connectionEpoch >= epoch) {
+                return;
+            }
+            cutOff = c;
+        }
+        fleet.tally().cuts.increment();
+        closeQuietly(c);
+    }
+
     StreamCheck check() {
         return check;
     }
@@ -71,8 +113,9 @@ final class SimClient implements Runnable {
     private boolean connect() {
         var config = fleet.config();
         long start = System.nanoTime();
+        HttpConnection opened;
         try {
-            connection = HttpConnection.open(config.target().address(), config.sources().forClient(index),
+            opened = HttpConnection.open(config.target().address(), config.sources().forClient(index),
                     CONNECT_TIMEOUT, config.pollTimeout().plus(ANSWER_GRACE));
         } catch (IOException e) {
             if (!fleet.stopping()) {
@@ -81,10 +124,16 @@ final class SimClient implements Runnable {
             }
             return false;
         }
+        synchronized (this) {
+            connection = opened;
+            connectionEpoch = fleet.cutEpoch();
+        }
         if (fleet.stopping()) {
             // The fleet may have closed every connection before this one was set: close it here.
-            closeQuietly(connection);
-            connection = null;
+            synchronized (this) {
+                connection = null;
+            }
+            closeQuietly(opened);
             return false;
         }
         fleet.tally().connected(!everConnected, (System.nanoTime() - start) / 1000);
@@ -92,19 +141,31 @@ final class SimClient implements Runnable {
         return true;
     }
 
-    private boolean pollOnce() {
+    private Next pollOnce() {
         var config = fleet.config();
-        var poll = new Poll(name(), config.sharedChannels(), config.target().host(), config.pollTimeout().toSeconds());
+        // A loompush poll without a cursor means "from now on": a client cut before its first answer would
+        // have no position to resume from, and what came meanwhile would count as lost. So in reconnect mode
+        // the first poll asks for no hold and answers at once with a cursor (a seed-node hold is at least 1 s).
+        long timeout = !positioned && config.mode() == Mode.RECONNECT ? 0 : config.pollTimeout().toSeconds();
+        var poll = new Poll(name(), config.sharedChannels(), config.target().host(), timeout);
+        var c = connection;
         HttpResponse response;
         fleet.tally().held.increment();
         try {
-            connection.send(config.protocol().pollRequest(poll, cursor));
-            response = connection.read();
+            c.send(config.protocol().pollRequest(poll, cursor));
+            if (connectionEpoch > resumedEpoch) {
+                resumedEpoch = connectionEpoch;
+                fleet.tally().resumed.increment();
+            }
+            response = c.read();
         } catch (IOException e) {
+            if (c == cutOff) {
+                return Next.RECONNECT;
+            }
             if (!fleet.stopping()) {
                 fleet.tally().fail(failureOf(e), name() + ": " + e.getMessage());
             }
-            return false;
+            return Next.BACK_OFF;
         } finally {
             fleet.tally().held.decrement();
         }
@@ -114,20 +175,20 @@ final class SimClient implements Runnable {
             answer = config.protocol().answer(response, cursor);
         } catch (MalformedResponseException e) {
             fleet.tally().fail(Failure.MALFORMED, name() + ": " + e.getMessage());
-            return false;
+            return Next.BACK_OFF;
         }
         switch (answer) {
             case Answer.Refused(int status, String reason) -> {
                 fleet.tally().fail(status == 503 ? Failure.OVERLOADED : Failure.REFUSED,
                         name() + ": " + status + " " + reason);
-                return false;
+                retryAfter = status == 503 ? Backoff.retryAfter(response.header("Retry-After")) : null;
+                return Next.BACK_OFF;
             }
             case Answer.Messages messages -> accept(messages, receivedAt);
         }
-        if (!response.keepAlive()) {
-            close();
-        }
-        return true;
+        positioned = true;
+        failuresInARow = 0;
+        return response.keepAlive() ? Next.POLL : Next.RECONNECT;
     }
 
     private void accept(Answer.Messages messages, long receivedAt) {
@@ -160,9 +221,12 @@ final class SimClient implements Runnable {
     }
 
     private void close() {
-        var c = connection;
-        if (c != null) {
+        HttpConnection c;
+        synchronized (this) {
+            c = connection;
             connection = null;
+        }
+        if (c != null) {
             fleet.tally().open.decrement();
             closeQuietly(c);
         }
@@ -182,8 +246,10 @@ final class SimClient implements Runnable {
         if (fleet.stopping()) {
             return;
         }
+        Duration pause = Backoff.CLIENT.pause(++failuresInARow, retryAfter, ThreadLocalRandom.current().nextDouble());
+        retryAfter = null;
         try {
-            Thread.sleep(RECONNECT_PAUSE);
+            Thread.sleep(pause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

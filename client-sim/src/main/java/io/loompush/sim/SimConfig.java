@@ -10,11 +10,13 @@ import java.util.List;
  * {@link ConfigParser} and passed down by constructor.
  *
  * @param ramp           connections opened per second, over all processes
- * @param duration       the load phase: the hold in idle, publishing in unicast; a bound in active and fanout
+ * @param duration       the load phase: the hold in idle, publishing in unicast and reconnect; a bound in active
+ *                       and fanout
  * @param pollTimeout    the hold each poll asks for
  * @param sharedChannels channels every client polls besides its own
  * @param rate           messages per second (0: as fast as the publishers go)
  * @param rounds         fanout rounds
+ * @param cutAt          reconnect: when in the load phase every client cuts its connection
  * @param publishers     connections the publisher sends on in parallel; channel i always uses the same one
  * @param settle         wait after connecting (and after the load) before memory is read
  * @param drain          longest wait for messages still in flight after the load
@@ -41,6 +43,7 @@ record SimConfig(
         String publishToken,
         int rate,
         int rounds,
+        Duration cutAt,
         int messageBytes,
         int publishers,
         Duration settle,

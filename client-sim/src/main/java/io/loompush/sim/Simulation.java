@@ -23,14 +23,23 @@ import java.util.function.BooleanSupplier;
  * connect: open every client at --ramp and wait until each holds a poll,
  * and the server's stats (when it has them) count them all as held.
  * drain: wait until every message published has been received, or --drain.
+ * reconnect (a load phase): publish for --duration, cut every connection at
+ * --cut-at, wait until every client is held again, then until the server let
+ * go of the cut polls, while publishing goes on ({@link Reconnect}).
  */
 final class Simulation {
     /** How often the waits look at the counts. */
     private static final Duration CHECK_INTERVAL = Duration.ofMillis(20);
     /** How often the waits may ask the server's stats: each reading costs the server some work. */
     private static final Duration STATS_INTERVAL = Duration.ofMillis(250);
-    /** Without stats, how long after the last client's poll left before the server is taken to hold it. */
-    private static final Duration UNCONFIRMED_HOLD_GUARD = Duration.ofSeconds(1);
+    /**
+     * Without stats, how long after the last client's poll left before the server is taken to hold it:
+     * a second at 19,000 clients, in proportion for fewer (a server registers a few hundred polls in
+     * well under 100 ms), never less than {@link #MIN_HOLD_GUARD}.
+     */
+    private static final Duration HOLD_GUARD = Duration.ofSeconds(1);
+    private static final int HOLD_GUARD_CLIENTS = 19_000;
+    private static final Duration MIN_HOLD_GUARD = Duration.ofMillis(100);
 
     private final SimConfig config;
     private final Plan plan;
@@ -41,6 +50,7 @@ final class Simulation {
     private final ProgressLine line;
     private final List<MemorySample> samples = new ArrayList<>();
     private final List<Round> rounds = new ArrayList<>();
+    private Reconnect reconnect;
     private long baselineHeld;
     private long baselineConnections;
     private long lastStatsRead;
@@ -62,8 +72,8 @@ final class Simulation {
     /** The connect phase's figures: from the first connect to the last client's first connection, and to all held. */
     private record Connected(Double connectSeconds, Double heldSeconds) {}
 
-    /** The load phase's figures: its length and the CPU both sides spent in it. */
-    private record Loaded(double seconds, Double serverCpuSeconds, Double simulatorCpuSeconds) {}
+    /** The load phase's figures: its length, the messages received in it, and the CPU both sides spent in it. */
+    private record Loaded(double seconds, long received, Double serverCpuSeconds, Double simulatorCpuSeconds) {}
 
     RunResult run() throws IOException, InterruptedException {
         long startedMillis = System.currentTimeMillis();
@@ -102,12 +112,13 @@ final class Simulation {
             awaitServerConnections();
             samples.addAll(probe.sample("closed"));
             return new RunResult(config, plan, startedMillis, (System.nanoTime() - started) / 1e9,
-                    connected.connectSeconds(), connected.heldSeconds(), loaded.seconds(), loaded.serverCpuSeconds(),
+                    connected.connectSeconds(), connected.heldSeconds(), loaded.seconds(), loaded.received(),
+                    loaded.serverCpuSeconds(),
                     loaded.simulatorCpuSeconds(),
                     simulatorRssBefore == null || simulatorRssHeld == null ? null
                             : (simulatorRssHeld - simulatorRssBefore) / config.clients(),
                     samples, clients, publisher == null ? null : publisher.figures(),
-                    published.total(), published.expectedDeliveries(), latencies.total(), rounds);
+                    published.total(), published.expectedDeliveries(), latencies.total(), rounds, reconnect);
         } finally {
             line.stop();
             fleets.forEach(Fleet::abort);
@@ -130,7 +141,7 @@ final class Simulation {
         Double connectSeconds = now.connected() == config.clients()
                 ? (now.lastConnectMicros() - startMicros) / 1e6 : null;
         if (allHeld && config.statsPath() == null) {
-            Thread.sleep(UNCONFIRMED_HOLD_GUARD);
+            Thread.sleep(holdGuard(config.clients()));
         }
         return new Connected(connectSeconds, heldSeconds);
     }
@@ -140,10 +151,11 @@ final class Simulation {
         long self = ProcessHandle.current().pid();
         Double serverCpu = cpuSeconds(config.serverPid());
         Double simulatorCpu = cpuSeconds(self);
+        long receivedBefore = progress().received();
         long start = System.nanoTime();
         runMode();
-        return new Loaded((System.nanoTime() - start) / 1e9, difference(serverCpu, cpuSeconds(config.serverPid())),
-                difference(simulatorCpu, cpuSeconds(self)));
+        return new Loaded((System.nanoTime() - start) / 1e9, progress().received() - receivedBefore,
+                difference(serverCpu, cpuSeconds(config.serverPid())), difference(simulatorCpu, cpuSeconds(self)));
     }
 
     private void runMode() throws IOException, InterruptedException {
@@ -158,6 +170,43 @@ final class Simulation {
             }
             case UNICAST -> publisher.toRandomClients(config.duration());
             case FANOUT -> fanout(deadline);
+            case RECONNECT -> reconnect(deadline);
+        }
+    }
+
+    /** Publishes to random clients for --duration and cuts every connection at --cut-at meanwhile. */
+    private void reconnect(long deadline) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Thread publishing = Thread.ofVirtual().name("sim-publishing").start(() -> {
+            try {
+                publisher.toRandomClients(config.duration());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            Thread.sleep(config.cutAt());
+            long cut = System.nanoTime();
+            lastStats = null;
+            for (Fleet fleet : fleets) {
+                fleet.cut();
+            }
+            boolean heldAgain = await(() -> {
+                Progress p = progress();
+                return p.resumed() == config.clients() && p.held() == config.clients() && serverHolds();
+            }, remaining(deadline));
+            Double heldAgainSeconds = heldAgain ? (System.nanoTime() - cut) / 1e9 : null;
+            Long serverHeld = heldAgain && config.statsPath() != null ? serverHeldBeyondBaseline() : null;
+            boolean released = config.statsPath() != null && await(() -> {
+                Long held = serverHeldBeyondBaseline();
+                return held != null && held <= config.clients();
+            }, remaining(deadline));
+            reconnect = new Reconnect((cut - start) / 1e9, heldAgainSeconds, serverHeld,
+                    released ? (System.nanoTime() - cut) / 1e9 : null);
+            publishing.join();
+        } finally {
+            publishing.interrupt();
+            publishing.join();
         }
     }
 
@@ -213,6 +262,12 @@ final class Simulation {
         return held != null && held >= baselineHeld + config.clients();
     }
 
+    /** The polls the server's stats count as held, less those it held before the run; null when unread. */
+    private Long serverHeldBeyondBaseline() {
+        Long held = statsFigure("held");
+        return held == null ? null : held - baselineHeld;
+    }
+
     /** After closing, waits (at most --settle) for the server to count its connections back down to the baseline. */
     private void awaitServerConnections() throws IOException, InterruptedException {
         if (config.statsPath() != null) {
@@ -247,6 +302,11 @@ final class Simulation {
             sum = sum.plus(fleet.progress());
         }
         return sum;
+    }
+
+    static Duration holdGuard(int clients) {
+        Duration scaled = HOLD_GUARD.multipliedBy(Math.min(clients, HOLD_GUARD_CLIENTS)).dividedBy(HOLD_GUARD_CLIENTS);
+        return scaled.compareTo(MIN_HOLD_GUARD) < 0 ? MIN_HOLD_GUARD : scaled;
     }
 
     /** CPU seconds of a process tree so far, or null without a pid or without /proc. */

@@ -21,6 +21,8 @@ import org.HdrHistogram.Recorder;
 final class Tally {
     final LongAdder open = new LongAdder();
     final LongAdder held = new LongAdder();
+    final LongAdder resumed = new LongAdder();
+    final LongAdder cuts = new LongAdder();
     final LongAdder connected = new LongAdder();
     final LongAdder connects = new LongAdder();
     final LongAdder answers = new LongAdder();
@@ -100,8 +102,8 @@ final class Tally {
     }
 
     Progress progress() {
-        return new Progress(open.sum(), held.sum(), connected.sum(), received.sum(), errors(), lost.sum(),
-                duplicates.sum(), late.sum(), gaps.sum(), foreign.sum(), lastConnectMicros.get());
+        return new Progress(open.sum(), held.sum(), resumed.sum(), connected.sum(), received.sum(), errors(),
+                lost.sum(), duplicates.sum(), late.sum(), gaps.sum(), foreign.sum(), lastConnectMicros.get());
     }
 
     /** The latencies recorded since the last call. */
@@ -116,10 +118,10 @@ final class Tally {
         synchronized (allConnectTimes) {
             allConnectTimes.add(connectTimes.getIntervalHistogram());
             synchronized (examples) {
-                return new FleetResult(clients, connected.sum(), connects.sum(), answers.sum(), timeouts.sum(),
-                        received.sum(), stale.sum(), duplicates.sum(), late.sum(), lost.sum() + trailingLoss,
-                        gaps.sum(), foreign.sum(), byKind, lastConnectMicros.get(), allConnectTimes.copy(),
-                        List.copyOf(examples));
+                return new FleetResult(clients, connected.sum(), connects.sum(), cuts.sum(), answers.sum(),
+                        timeouts.sum(), received.sum(), stale.sum(), duplicates.sum(), late.sum(),
+                        lost.sum() + trailingLoss, gaps.sum(), foreign.sum(), byKind, lastConnectMicros.get(),
+                        allConnectTimes.copy(), List.copyOf(examples));
             }
         }
     }

@@ -18,7 +18,8 @@ import java.util.Map;
  * <pre>
  *   stdout  {"tick":{progress},"latency":"&lt;histogram&gt;"}   every {@link #TICK_INTERVAL}
  *           {"result":{figures},"latency":"&lt;histogram&gt;"}   once, last
- *   stdin   finish {published counts of this slice}          once
+ *   stdin   cut                                              reconnect mode: at --cut-at
+ *           finish {published counts of this slice}          once, last
  * </pre>
  *
  * When stdin ends without a finish (the parent is gone), the worker closes
@@ -28,6 +29,7 @@ final class Worker {
     static final String TICK = "tick";
     static final String RESULT = "result";
     static final String FINISH = "finish";
+    static final String CUT = "cut";
     static final Duration TICK_INTERVAL = Duration.ofMillis(250);
 
     private Worker() {}
@@ -37,7 +39,7 @@ final class Worker {
         var fleet = new LocalFleet(config, config.worker(), err);
         fleet.start();
         Thread ticker = Thread.ofPlatform().name("sim-worker-ticks").daemon().start(() -> tick(fleet, out));
-        Published published = readFinish(in);
+        Published published = readCommands(in, fleet);
         ticker.interrupt();
         ticker.join();
         if (published == null) {
@@ -72,12 +74,18 @@ final class Worker {
         }
     }
 
-    /** @return the counts the parent sent, or null when its stdin ended first */
-    private static Published readFinish(InputStream in) throws IOException {
+    /**
+     * Follows the parent's commands: a cut at once, then the finish.
+     *
+     * @return the counts the parent sent at the end, or null when its stdin ended first
+     */
+    private static Published readCommands(InputStream in, LocalFleet fleet) throws IOException {
         var lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
         while ((line = lines.readLine()) != null) {
-            if (line.startsWith(FINISH + " ")) {
+            if (line.equals(CUT)) {
+                fleet.cut();
+            } else if (line.startsWith(FINISH + " ")) {
                 return Published.fromMap(Json.object(line.substring(FINISH.length() + 1)));
             }
         }

@@ -61,6 +61,16 @@ final class WorkerFleet implements Fleet {
     }
 
     @Override
+    public void cut() throws IOException {
+        try {
+            commands.write(Worker.CUT + "\n");
+            commands.flush();
+        } catch (IOException e) {
+            throw new IOException(name() + ": cannot send the cut: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public String failure() {
         return failure;
     }

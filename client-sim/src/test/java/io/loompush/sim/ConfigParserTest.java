@@ -129,7 +129,19 @@ class ConfigParserTest {
         assertTrue(refusal("--shared-channels", "c12").contains("a client's own channel"));
         assertTrue(refusal("--shared-channels", "bad name").contains("not a channel name"));
         assertEquals("--force-gc needs --server-pid: jcmd asks that process for a GC", refusal("--force-gc"));
-        assertEquals("--mode: expected idle, active, fanout, unicast or connect, got 'burst'", refusal("--mode", "burst"));
+        assertEquals("--mode: expected idle, active, fanout, unicast, connect or reconnect, got 'burst'",
+                refusal("--mode", "burst"));
+    }
+
+    @Test
+    void aReconnectRunCutsInsideItsLoadPhase() throws Exception {
+        var config = parse("--mode", "reconnect", "--duration", "20s");
+        assertEquals(Duration.ofSeconds(5), config.cutAt());
+        assertEquals(1000, config.rate(), "publishing goes on through the cut");
+        assertEquals(Duration.ofMillis(500), parse("--mode", "reconnect", "--duration", "2s", "--cut-at", "500ms").cutAt());
+        assertEquals("--cut-at: 10s leaves no time to reconnect in a --duration of 10s",
+                refusal("--mode", "reconnect", "--duration", "10s", "--cut-at", "10s"));
+        assertEquals(Duration.ofSeconds(5), parse("--duration", "1s").cutAt(), "other modes ignore it");
     }
 
     @Test

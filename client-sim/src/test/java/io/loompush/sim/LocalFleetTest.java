@@ -95,4 +95,71 @@ class LocalFleetTest {
             assertEquals("GET /poll/c0?timeout=5&since=k1 HTTP/1.1", server.requestLines().get(2));
         }
     }
+
+    @Test
+    @Timeout(30)
+    void a503IsRetriedAfterItsRetryAfter() throws Exception {
+        try (var server = new ScriptedServer(List.of(
+                ScriptedServer.response("503 Service Unavailable", "Retry-After: 1", "{\"error\":\"max connections\"}"),
+                loompushAnswer("c0", "k1", payload(1))))) {
+            var fleet = fleet(server.port());
+            fleet.start();
+            await(() -> fleet.progress().received() == 1 && fleet.progress().held() == 1);
+            var result = fleet.finish(new Published(0, new long[] {1}, new long[0]));
+            assertEquals(1, result.failures().get("overloaded"));
+            long waited = server.requestNanos().get(1) - server.requestNanos().get(0);
+            assertTrue(waited >= Duration.ofSeconds(1).toNanos(), "came back after " + waited / 1_000_000 + " ms");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void anErrorWithoutRetryAfterIsRetriedAfterAShortBackoff() throws Exception {
+        try (var server = new ScriptedServer(List.of(
+                ScriptedServer.response("500 Internal Server Error", "{\"error\":\"boom\"}"),
+                loompushAnswer("c0", "k1", payload(1))))) {
+            var fleet = fleet(server.port());
+            fleet.start();
+            await(() -> fleet.progress().received() == 1 && fleet.progress().held() == 1);
+            var result = fleet.finish(new Published(0, new long[] {1}, new long[0]));
+            assertEquals(1, result.failures().get("refused"));
+            long waited = server.requestNanos().get(1) - server.requestNanos().get(0);
+            assertTrue(waited < Backoff.CLIENT.cap().toNanos(), "came back after " + waited / 1_000_000 + " ms");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aCutClientConnectsAgainAtOnceAndPollsWithItsLastCursor() throws Exception {
+        try (var server = new ScriptedServer(List.of(loompushAnswer("c0", "k1", payload(1))))) {
+            var fleet = fleet(server.port());
+            fleet.start();
+            await(() -> fleet.progress().received() == 1 && server.requestLines().size() == 2);
+            fleet.cut();
+            await(() -> fleet.progress().resumed() == 1 && fleet.progress().held() == 1);
+            await(() -> server.requestLines().size() == 3);
+            var result = fleet.finish(new Published(0, new long[] {1}, new long[0]));
+            assertEquals(1, result.cuts());
+            assertEquals(0, result.errors(), "a cut is no error");
+            assertEquals(2, result.connects());
+            assertNoViolation(result);
+            assertEquals(List.of("GET /poll/c0?timeout=5 HTTP/1.1", "GET /poll/c0?timeout=5&since=k1 HTTP/1.1",
+                    "GET /poll/c0?timeout=5&since=k1 HTTP/1.1"), server.requestLines());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aClientThatConnectsAfterTheCutIsLeftAloneAndCountsAsResumed() throws Exception {
+        try (var server = new ScriptedServer(List.of())) {
+            var fleet = fleet(server.port());
+            fleet.cut();
+            fleet.start();
+            await(() -> fleet.progress().resumed() == 1 && fleet.progress().held() == 1);
+            var result = fleet.finish(new Published(0, new long[] {0}, new long[0]));
+            assertEquals(0, result.cuts());
+            assertEquals(1, result.connects());
+            assertEquals(1, fleet.progress().resumed());
+        }
+    }
 }

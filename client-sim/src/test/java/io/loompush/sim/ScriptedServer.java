@@ -21,6 +21,7 @@ final class ScriptedServer implements AutoCloseable {
     private final ServerSocket listener;
     private final Queue<String> script;
     private final Queue<String> requestLines = new ConcurrentLinkedQueue<>();
+    private final Queue<Long> requestNanos = new ConcurrentLinkedQueue<>();
     private final Queue<Socket> sockets = new ConcurrentLinkedQueue<>();
 
     ScriptedServer(List<String> responses) throws IOException {
@@ -37,6 +38,11 @@ final class ScriptedServer implements AutoCloseable {
         return List.copyOf(requestLines);
     }
 
+    /** When each request's head was read, System.nanoTime(), in the order of {@link #requestLines()}. */
+    List<Long> requestNanos() {
+        return List.copyOf(requestNanos);
+    }
+
     /** A loompush poll answer with these payloads, all on one channel. */
     static String loompushAnswer(String channel, String cursor, String... payloads) {
         var body = new StringBuilder("{\"cursor\":\"").append(cursor).append("\",\"messages\":[");
@@ -51,6 +57,11 @@ final class ScriptedServer implements AutoCloseable {
     static String response(String status, String body) {
         return "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    /** A response with one more header field, such as {@code Retry-After: 1}. */
+    static String response(String status, String field, String body) {
+        return response(status, body).replaceFirst("\r\n", "\r\n" + field + "\r\n");
     }
 
     private void accept() {
@@ -72,6 +83,7 @@ final class ScriptedServer implements AutoCloseable {
                 if (head == null) {
                     return;
                 }
+                requestNanos.add(System.nanoTime());
                 requestLines.add(head.substring(0, head.indexOf("\r\n")));
                 String next = script.poll();
                 if (next == null) {

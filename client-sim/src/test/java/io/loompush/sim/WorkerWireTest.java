@@ -13,7 +13,7 @@ class WorkerWireTest {
     private static FleetResult result(long clients, long received, long lost, long connectMicros, String example) {
         var times = Histograms.empty();
         times.recordValue(connectMicros);
-        return new FleetResult(clients, clients, clients + 1, 10, 2, received, 0, 1, 0, lost, 0, 0,
+        return new FleetResult(clients, clients, clients + 1, 3, 10, 2, received, 0, 1, 0, lost, 0, 0,
                 Map.of("connect", 1L, "timeout", 0L), 1_000 + clients, times, List.of(example));
     }
 
@@ -32,6 +32,7 @@ class WorkerWireTest {
         assertEquals(3, merged.lost());
         assertEquals(2, merged.duplicates());
         assertEquals(2, merged.errors());
+        assertEquals(6, merged.cuts());
         assertEquals(1_700, merged.lastConnectMicros());
         assertEquals(2, merged.connectTimes().getTotalCount());
         assertEquals(List.of("a", "b"), merged.examples());
@@ -39,9 +40,9 @@ class WorkerWireTest {
 
     @Test
     void progressSurvivesTheTripAndAddsUp() {
-        var p = new Progress(5, 4, 5, 100, 1, 2, 0, 0, 0, 0, 77);
+        var p = new Progress(5, 4, 3, 5, 100, 1, 2, 0, 0, 0, 0, 77);
         assertEquals(p, Progress.fromMap(Json.object(Json.write(p.toMap()))));
-        assertEquals(new Progress(10, 8, 10, 200, 2, 4, 0, 0, 0, 0, 77), p.plus(p));
+        assertEquals(new Progress(10, 8, 6, 10, 200, 2, 4, 0, 0, 0, 0, 77), p.plus(p));
     }
 
     @Test
