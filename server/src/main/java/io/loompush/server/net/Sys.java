@@ -84,6 +84,8 @@ final class Sys {
     private static final MethodHandle EPOLL_CREATE1 = withErrno("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_WAIT = withErrno("epoll_wait",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_POLL = critical("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle SOCKETPAIR = plain("socketpair",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
 
@@ -217,6 +219,15 @@ final class Sys {
     static int epollWait(MemorySegment errno, int epfd, MemorySegment events, int max, int timeoutMillis) {
         try {
             return (int) EPOLL_WAIT.invokeExact(errno, epfd, events, max, timeoutMillis);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** epoll_wait without waiting (timeout 0): what is ready now; -1 on failure. */
+    static int epollPoll(int epfd, MemorySegment events, int max) {
+        try {
+            return (int) EPOLL_POLL.invokeExact(epfd, events, max, 0);
         } catch (Throwable e) {
             throw rethrow(e);
         }
