@@ -157,6 +157,7 @@ public final class PushServer implements AutoCloseable {
     @Override
     public void close() {
         drain();
+        listener.release();
         broker.close();
         channels.close();
         io.close();

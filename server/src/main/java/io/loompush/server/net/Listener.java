@@ -23,6 +23,7 @@ public final class Listener implements AutoCloseable {
     /** errno of the accepting thread's calls; one thread accepts. */
     private final MemorySegment errno = arena.allocate(Sys.ERRNO_SIZE, 8);
     private volatile boolean closed;
+    private boolean released;
 
     private Listener(int fd, int port) {
         this.fd = fd;
@@ -97,16 +98,20 @@ public final class Listener implements AutoCloseable {
 
     /** Stops accepting: wakes a thread blocked in accept; call {@link #release} once it has left. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
             Sys.shutdown(fd);
         }
     }
 
-    /** Frees the descriptor once no thread accepts on it any more. */
-    public void release() {
-        Sys.close(fd);
-        arena.close();
+    /** Frees the descriptor once no thread accepts on it any more; closes first if need be. Idempotent. */
+    public synchronized void release() {
+        close();
+        if (!released) {
+            released = true;
+            Sys.close(fd);
+            arena.close();
+        }
     }
 }

@@ -46,7 +46,6 @@ final class Sys {
     static final int EPOLLONESHOT = 1 << 30;
 
     static final int EINTR = 4;
-    static final int EAGAIN = 11;
     static final int EMFILE = 24;
     static final int ENFILE = 23;
 
