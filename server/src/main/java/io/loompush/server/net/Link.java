@@ -47,6 +47,7 @@ public final class Link extends InputStream {
     private final long writeTimeoutNanos;
     /** Whether the descriptor is in the epoll set yet; the connection's threads only. */
     private boolean added;
+    /** Set by the connection's own thread, under the lock (see {@link #close}). */
     private boolean closed;
     /** System.nanoTime() when the current wait times out; 0 for none. Swept by the loop. */
     private volatile long deadline;
@@ -184,9 +185,13 @@ public final class Link extends InputStream {
         arm(Sys.EPOLLIN);
     }
 
-    /** Leaves the loop and closes the descriptor; the connection's own thread only, once. */
+    /**
+     * Leaves the loop and closes the descriptor; the connection's own thread
+     * only. Under the link's lock, so that the sweeper never shuts down a
+     * number already closed here and given to a new connection.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
             loop.deregister(fd, this);
@@ -216,10 +221,16 @@ public final class Link extends InputStream {
             w.expired();
         }
         if (writing) {
-            // A client that does not read its answer: cut it. Only shut down, never closed from here.
-            Sys.shutdown(fd);
+            cut();
         }
         LockSupport.unpark(parked);
+    }
+
+    /** A client that does not read its answer: its socket is shut down, never closed from here. */
+    private synchronized void cut() {
+        if (!closed) {
+            Sys.shutdown(fd);
+        }
     }
 
     /** @return the epoll events that ended the wait */
