@@ -210,6 +210,35 @@ class CursorIT {
         }
     }
 
+    /**
+     * The history keeps 64: g5's twenty messages are all there, g4's hundred
+     * are not, and answers of five carry g5's before g4's. The gap is g4's, so
+     * the one answer that says so is the one that moves g4 past it; those that
+     * carry only g5's do not.
+     */
+    @Test
+    void aTrimmedChannelOfAMultiChannelPollIsOneGapEvenWhenMaxCutsItsMessages() throws Exception {
+        publishNumbered("g4", 1);
+        publishNumbered("g5", 1);
+        try (var client = server.connect()) {
+            String cursor = PollAnswer.of(client.get("/poll/g4,g5?timeout=0")).cursor();
+            publishNumbered("g5", 20);
+            publishNumbered("g4", 100);
+            var gaps = new ArrayList<Integer>();
+            for (int answer = 1; answer <= 30; answer++) {
+                var next = PollAnswer.of(client.get("/poll/g4,g5?timeout=0&max=5&since=" + cursor));
+                if (next.messages().isEmpty()) {
+                    break;
+                }
+                if (next.gap()) {
+                    gaps.add(answer);
+                }
+                cursor = next.cursor();
+            }
+            assertEquals(List.of(5), gaps, "the answer that moves g4 past its gap, and only it");
+        }
+    }
+
     private static List<String> publishNumbered(String channel, int count) throws IOException {
         var ids = new ArrayList<String>();
         try (var client = server.connect()) {

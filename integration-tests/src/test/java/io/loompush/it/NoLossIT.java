@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,52 @@ class NoLossIT {
                 assertFalse(next.gap(), next::toString);
                 assertEquals(List.of("trim:21"), next.data());
             }
+        }
+    }
+
+    /**
+     * Two channels, one of them trimmed in Redis past the cursor, read in
+     * answers of five that carry the other channel's messages first: one
+     * {@code gap:true}, in the answer that moves the trimmed channel past it.
+     */
+    @Test
+    @Timeout(60)
+    void aTrimmedStreamOfAMultiChannelPollIsOneGapEvenWhenMaxCutsItsMessages(@TempDir Path dir) throws Exception {
+        try (var redis = RedisFixture.running();
+             var node = ServerProcess.start(dir.resolve("node.log"), "--redis", redis.url());
+             var publisher = new StreamPublisher(redis);
+             var client = RawHttpClient.connect(node.port());
+             var stats = new Stats(node.port())) {
+            client.sendGet("/poll/r4,r5?timeout=20");
+            stats.awaitUntil("the poll held and both channels subscribed",
+                    s -> s.get("held").equals(1L) && Stats.redis(s, "subscribedChannels") == 2, WITHIN);
+            publisher.publish("r4");
+            String cursor = PollAnswer.of(client.read()).cursor();
+            publisher.publish("r5");
+            var caughtUp = PollAnswer.of(client.get("/poll/r4,r5?timeout=20&since=" + cursor));
+            assertEquals(List.of("r5:0"), caughtUp.data());
+            cursor = caughtUp.cursor();
+            for (int i = 0; i < 20; i++) {
+                publisher.publish("r5");
+            }
+            for (int i = 0; i < 100; i++) {
+                publisher.publish("r4");
+            }
+            redis.jedis().xtrim("push:r4", 10, false);
+
+            var gapAnswers = new ArrayList<PollAnswer>();
+            for (int answer = 0; answer < 40; answer++) {
+                var next = PollAnswer.of(client.get("/poll/r4,r5?timeout=0&max=5&since=" + cursor));
+                if (next.messages().isEmpty()) {
+                    break;
+                }
+                if (next.gap()) {
+                    gapAnswers.add(next);
+                }
+                cursor = next.cursor();
+            }
+            assertEquals(1, gapAnswers.size(), gapAnswers::toString);
+            assertTrue(gapAnswers.getFirst().data().getFirst().startsWith("r4:"), gapAnswers::toString);
         }
     }
 

@@ -14,7 +14,10 @@ public record Batch(List<Message> messages, String[] epochs, long[] positions, b
      * Merges the looks at a poll's channels: at most {@code max} messages, in
      * publish order (so oldest first within each channel). A channel moves past
      * its last message in the answer (so a one-channel cursor is that message's
-     * id); a channel with nothing new moves to its look's position. Carried
+     * id); a channel with nothing new moves to its look's position. A gap is
+     * reported by the answer that moves its channel's position past it, and
+     * only there: a channel whose messages {@code max} cut entirely stays
+     * where it was, gap and all, for the next answer. Carried
      * messages (outside any history) come first and move no position.
      *
      * @param epochs  the epochs of {@code since}
@@ -22,10 +25,8 @@ public record Batch(List<Message> messages, String[] epochs, long[] positions, b
      */
     static Batch of(Look[] looks, String[] epochs, long[] since, int max, List<Message> carried) {
         var messages = new ArrayList<Message>(carried);
-        boolean gap = false;
         for (Look look : looks) {
             messages.addAll(look.messages());
-            gap |= look.gap();
         }
         boolean cut = messages.size() > max;
         if (looks.length > 1) {
@@ -36,18 +37,23 @@ public record Batch(List<Message> messages, String[] epochs, long[] positions, b
         }
         var answerEpochs = new String[looks.length];
         long[] positions = new long[looks.length];
+        boolean gap = false;
         for (int i = 0; i < looks.length; i++) {
             Look look = looks[i];
             Message last = lastOf(messages, carried.size(), look.channel());
             if (look.messages().isEmpty()) {
                 answerEpochs[i] = look.epoch();
                 positions[i] = look.position();
+                gap |= look.gap();
             } else if (last == null) {
+                // max cut all of this channel's messages: it stays where it was, and so does its gap,
+                // which the answer that moves it past the gap reports.
                 answerEpochs[i] = epochs[i];
                 positions[i] = since[i];
             } else {
                 answerEpochs[i] = last.epoch();
                 positions[i] = last.seq();
+                gap |= look.gap();
             }
         }
         return new Batch(List.copyOf(messages), answerEpochs, positions, gap);

@@ -143,6 +143,45 @@ class PollerTest {
         assertEquals(1, asked.get());
     }
 
+    /** Follows the cursor with answers of at most {@code max}, until an answer says nothing new; counts the gaps. */
+    private int gapsFollowing(String[] names, long[] start, int max) {
+        int gaps = 0;
+        long[] at = start;
+        for (int answers = 0; answers < 100; answers++) {
+            Batch batch = hold(names, at, max, Duration.ZERO);
+            gaps += batch.gap() ? 1 : 0;
+            if (batch.messages().isEmpty()) {
+                return gaps;
+            }
+            at = batch.positions();
+        }
+        throw new AssertionError("the cursor never caught up");
+    }
+
+    @Test
+    void aTrimmedHistoryIsOneGapOnAMultiChannelPollEvenWhenMaxCutsTheChannelThatHasIt() {
+        channels.publish("g4", "seed".getBytes());
+        channels.publish("g5", "seed".getBytes());
+        long[] start = hold(new String[] {"g4", "g5"}, new long[] {arrival(), arrival()}, 10, Duration.ZERO)
+                .positions();
+        for (int i = 0; i < 20; i++) {
+            channels.publish("g5", ("b" + i).getBytes());
+        }
+        for (int i = 0; i < 100; i++) {
+            channels.publish("g4", ("a" + i).getBytes());
+        }
+        assertEquals(1, gapsFollowing(new String[] {"g4", "g5"}, start, 5));
+    }
+
+    @Test
+    void aTrimmedHistoryIsOneGapOnASingleChannelPoll() {
+        long[] start = hold(new String[] {"a"}, new long[] {arrival()}, 10, Duration.ZERO).positions();
+        for (int i = 0; i < 100; i++) {
+            channels.publish("a", ("a" + i).getBytes());
+        }
+        assertEquals(1, gapsFollowing(new String[] {"a"}, start, 5));
+    }
+
     @Test
     void drainingAnswersAHeldPollAtOnce() throws Exception {
         Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {arrival()}, Duration.ofMinutes(1));
