@@ -159,6 +159,10 @@ public final class RequestParser {
             throw new HttpError(400, "both Content-Length and Transfer-Encoding");
         }
         if (encodings > 0) {
+            if (head.http10()) {
+                // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
+                throw new HttpError(400, "Transfer-Encoding in an HTTP/1.0 request");
+            }
             if (encodings > 1 || !headers.first("Transfer-Encoding").equalsIgnoreCase("chunked")) {
                 throw new HttpError(400, "unsupported Transfer-Encoding");
             }
@@ -201,20 +205,82 @@ public final class RequestParser {
      * extensions after {@code ;}, which are ignored.
      */
     public static long chunkSize(String line) throws HttpError {
-        int end = line.indexOf(';');
-        String hex = (end < 0 ? line : line.substring(0, end)).stripTrailing();
-        if (hex.isEmpty() || hex.length() > 15) {
+        int digits = 0;
+        while (digits < line.length() && Character.digit(line.charAt(digits), 16) >= 0) {
+            digits++;
+        }
+        if (digits == 0 || digits > 15 || !chunkExtensions(line, digits)) {
             throw new HttpError(400, "invalid chunk size");
         }
-        long size = 0;
-        for (int i = 0; i < hex.length(); i++) {
-            int digit = Character.digit(hex.charAt(i), 16);
-            if (digit < 0) {
-                throw new HttpError(400, "invalid chunk size");
+        return Long.parseLong(line, 0, digits, 16);
+    }
+
+    /**
+     * Whether {@code line} from {@code at} is a valid chunk-ext of RFC 9112
+     * section 7.1.1: {@code *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )}.
+     * The extensions mean nothing here; only their syntax is checked.
+     */
+    private static boolean chunkExtensions(String line, int at) {
+        int i = at;
+        int end = line.length();
+        while (i < end) {
+            i = skipBlanks(line, i);
+            if (i == end || line.charAt(i) != ';') {
+                return false;
             }
-            size = size * 16 + digit;
+            i = skipBlanks(line, i + 1);
+            int name = i;
+            while (i < end && tchar(line.charAt(i))) {
+                i++;
+            }
+            if (i == name) {
+                return false;
+            }
+            int afterName = skipBlanks(line, i);
+            if (afterName < end && line.charAt(afterName) == '=') {
+                i = skipBlanks(line, afterName + 1);
+                i = i < end && line.charAt(i) == '"' ? quotedStringEnd(line, i) : tokenEnd(line, i);
+                if (i < 0) {
+                    return false;
+                }
+            }
         }
-        return size;
+        return true;
+    }
+
+    private static int skipBlanks(String s, int i) {
+        while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The end of a token starting at {@code i}, or -1 when there is none. */
+    private static int tokenEnd(String s, int i) {
+        int start = i;
+        while (i < s.length() && tchar(s.charAt(i))) {
+            i++;
+        }
+        return i == start ? -1 : i;
+    }
+
+    /** The end of a quoted-string starting at {@code i} (its opening quote), or -1 when it is not one. */
+    private static int quotedStringEnd(String s, int i) {
+        for (i++; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                return i + 1;
+            }
+            if (c == '\\') {
+                i++;
+                if (i == s.length() || !(s.charAt(i) == '\t' || s.charAt(i) >= ' ' && s.charAt(i) <= '~')) {
+                    return -1;
+                }
+            } else if (!(c == '\t' || c == ' ' || c >= '!' && c <= '~')) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     /** A non-negative decimal of at most 18 digits, or -1. */
@@ -286,8 +352,12 @@ public final class RequestParser {
     }
 
     private static boolean tchar(byte c) {
+        return tchar((char) c);
+    }
+
+    private static boolean tchar(char c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                || c > 0 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+                || c > 0 && c < 128 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     private static String ascii(byte[] b, int from, int to) {

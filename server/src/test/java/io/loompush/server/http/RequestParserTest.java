@@ -85,6 +85,7 @@ class RequestParserTest {
         "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1,2\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",     // RFC 9112 6.1: faulty framing in 1.0
     })
     void refusesMalformedHeadsWith400(String head) {
         assertEquals(400, status(head));
@@ -156,7 +157,9 @@ class RequestParserTest {
     void chunkSizesAreHexWithOptionalExtensions() throws HttpError {
         assertEquals(0x1f, RequestParser.chunkSize("1F"));
         assertEquals(5, RequestParser.chunkSize("5;name=value"));
-        for (String bad : new String[] {"", "x", "-1", "1 2", "1000000000000000"}) {
+        assertEquals(5, RequestParser.chunkSize("5 ; a ; b = \"q \\\" d\"\t;c=tok"));
+        for (String bad : new String[] {"", "x", "-1", "1 2", "1000000000000000", "5\u0001", "5 ", "5\t",
+                "5;", "5;=v", "5;a=", "5;a=\"open", "5;a\u0001", "5;a=b c", "5;a=\"\u0001\"", ";a"}) {
             assertEquals(400, assertThrows(HttpError.class, () -> RequestParser.chunkSize(bad)).status(), bad);
         }
     }
