@@ -78,6 +78,7 @@ final class Connection implements Runnable, Poller.Client {
     @Override
     public void run() {
         boolean movedOn = false;
+        shared.counters().threads.incrementAndGet();
         try {
             movedOn = serve();
         } catch (EOFException | SocketException e) {
@@ -91,6 +92,7 @@ final class Connection implements Runnable, Poller.Client {
             if (!movedOn) {
                 end();
             }
+            shared.counters().threads.decrementAndGet();
         }
     }
 

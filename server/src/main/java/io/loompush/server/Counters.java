@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class Counters {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger held = new AtomicInteger();
+    /** Connection threads alive: one per connection, two for a moment while a poll moves to its holding thread. */
+    final AtomicInteger threads = new AtomicInteger();
     /** Requests read and not yet answered: what a drain waits for. */
     final AtomicInteger inFlight = new AtomicInteger();
     final LongAdder published = new LongAdder();

@@ -54,8 +54,6 @@ public final class PushServer implements AutoCloseable {
     private final IoLoop io = new IoLoop(SWEEP_TICK);
     private final HeapKeeper heapKeeper = HeapKeeper.start();
     private final Connection.Shared shared;
-    /** History expiry, and with Redis the subscription manager. */
-    private final int ownVirtualThreads;
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("loompush-conn").factory();
     private final Thread acceptThread;
     private volatile boolean draining;
@@ -66,7 +64,6 @@ public final class PushServer implements AutoCloseable {
         this.permits = new Semaphore(config.maxConnections());
         var clock = Clock.systemUTC();
         var ids = new MessageIds(MessageIds.newEpoch(), clock);
-        this.ownVirtualThreads = config.redis() == null ? 1 : 2;
         if (config.redis() == null) {
             this.channels = new Channels(ids, Feed.local(ids.epoch()), clock, config.history(), config.historyTtl())
                     .start();
@@ -109,7 +106,7 @@ public final class PushServer implements AutoCloseable {
         int connections = counters.connections.get();
         return new Stats(connections, counters.held.get(), channels.channelCount(), channels.mailboxCount(),
                 channels.historyEntries(), channels.historyBytes(), counters.published.sum(),
-                counters.delivered.sum(), connections + ownVirtualThreads, draining,
+                counters.delivered.sum(), counters.threads.get(), draining,
                 memory.read(connections), broker.statsJson());
     }
 

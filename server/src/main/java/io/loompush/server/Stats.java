@@ -3,11 +3,11 @@ package io.loompush.server;
 /**
  * One reading of the server's figures, as /stats JSON or /metrics text.
  *
- * @param virtualThreads the server's virtual threads: one per connection and its own few
+ * @param connectionThreads the connections' virtual threads alive now, counted as they start and end
  * @param brokerJson     the broker's own figures as a JSON object (Redis), or null
  */
 record Stats(int connections, int held, int channels, int mailboxes, long historyEntries, long historyBytes,
-             long published, long delivered, int virtualThreads, boolean draining, MemoryProbe.Memory memory,
+             long published, long delivered, int connectionThreads, boolean draining, MemoryProbe.Memory memory,
              String brokerJson) {
 
     String toJson() {
@@ -20,7 +20,7 @@ record Stats(int connections, int held, int channels, int mailboxes, long histor
                 + ",\"historyBytes\":" + historyBytes
                 + ",\"published\":" + published
                 + ",\"delivered\":" + delivered
-                + ",\"virtualThreads\":" + virtualThreads
+                + ",\"connectionThreads\":" + connectionThreads
                 + ",\"draining\":" + draining
                 + ",\"memory\":{\"heapUsedBytes\":" + m.heapUsed()
                 + ",\"heapCommittedBytes\":" + m.heapCommitted()
@@ -52,7 +52,8 @@ record Stats(int connections, int held, int channels, int mailboxes, long histor
         gauge(out, "loompush_history_bytes", "Payload bytes kept in history", historyBytes);
         counter(out, "loompush_published_total", "Messages published", published);
         counter(out, "loompush_delivered_total", "Messages written to polling clients", delivered);
-        gauge(out, "loompush_virtual_threads", "Virtual threads of the server", virtualThreads);
+        gauge(out, "loompush_connection_threads", "Virtual threads serving connections, alive now",
+                connectionThreads);
         gauge(out, "loompush_draining", "1 while shutting down", draining ? 1 : 0);
         gauge(out, "loompush_heap_used_bytes", "JVM heap in use", memory.heapUsed());
         gauge(out, "loompush_heap_committed_bytes", "JVM heap committed", memory.heapCommitted());
