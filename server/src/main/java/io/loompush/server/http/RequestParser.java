@@ -339,16 +339,43 @@ public final class RequestParser {
     }
 
     /** An origin-form target ("/..."), visible ASCII only, or null. */
+    /** The target in origin-form (path and query), or null when it is not a valid origin- or absolute-form. */
     private static String target(byte[] b, int from, int to) {
-        if (b[from] != '/') {
-            return null;
-        }
         for (int i = from; i < to; i++) {
             if (b[i] < 0x21 || b[i] > 0x7E) {
                 return null;
             }
         }
-        return ascii(b, from, to);
+        String raw = ascii(b, from, to);
+        return raw.charAt(0) == '/' ? raw : originFormOf(raw);
+    }
+
+    /**
+     * An absolute-form target ({@code http://host:port/path?query}), which RFC
+     * 9112 section 3.2.2 says a server must accept, as its origin-form: what
+     * follows the authority, "/" when that is empty. The authority itself means
+     * nothing here (a push server serves its own paths under any name); one
+     * that is empty or carries userinfo, which RFC 9110 section 4.2.4 forbids
+     * in an http URI, is refused.
+     */
+    static String originFormOf(String raw) {
+        int authority = raw.regionMatches(true, 0, "http://", 0, 7) ? 7
+                : raw.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
+        if (authority < 0) {
+            return null;
+        }
+        int end = authority;
+        while (end < raw.length() && raw.charAt(end) != '/' && raw.charAt(end) != '?') {
+            if (raw.charAt(end) == '@' || raw.charAt(end) == '#') {
+                return null;
+            }
+            end++;
+        }
+        if (end == authority) {
+            return null;
+        }
+        String rest = raw.substring(end);
+        return rest.isEmpty() || rest.charAt(0) == '?' ? "/" + rest : rest;
     }
 
     private static boolean tchar(byte c) {

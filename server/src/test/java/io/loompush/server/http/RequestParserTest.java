@@ -74,7 +74,10 @@ class RequestParserTest {
         "GET / HTTP/1.1\r\nHost: a\u0001b\r\n\r\n",             // control character
         "GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n",
         "GET /  HTTP/1.1\r\nHost: a\r\n\r\n",                   // two spaces
-        "GET http://a/ HTTP/1.1\r\nHost: a\r\n\r\n",            // not origin-form
+        "GET ftp://a/ HTTP/1.1\r\nHost: a\r\n\r\n",             // neither origin- nor absolute-form
+        "GET http://u@a/ HTTP/1.1\r\nHost: a\r\n\r\n",          // userinfo in an http URI
+        "GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n",            // no authority
+        "GET * HTTP/1.1\r\nHost: a\r\n\r\n",                    // asterisk-form
         "G(T / HTTP/1.1\r\nHost: a\r\n\r\n",                    // method not a token
         "GET / HTTP/1.1\r\n\r\n",                               // missing Host
         "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",          // duplicate Host
@@ -89,6 +92,13 @@ class RequestParserTest {
     })
     void refusesMalformedHeadsWith400(String head) {
         assertEquals(400, status(head));
+    }
+
+    @Test
+    void anAbsoluteFormTargetIsTakenInItsOriginForm() throws HttpError {
+        assertEquals("/poll/x?timeout=0", parse("GET http://a:8080/poll/x?timeout=0 HTTP/1.1\r\nHost: b\r\n\r\n").target());
+        assertEquals("/", parse("GET HTTPS://a HTTP/1.1\r\nHost: a\r\n\r\n").target());
+        assertEquals("/?q", parse("GET http://a?q HTTP/1.1\r\nHost: a\r\n\r\n").target());
     }
 
     @Test
