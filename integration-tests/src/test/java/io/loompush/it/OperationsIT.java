@@ -103,13 +103,38 @@ class OperationsIT {
     @Test
     void wrongMethodIs405WithAllow() throws Exception {
         try (var client = server.connect()) {
-            assertMethodNotAllowed(client.post("/poll/x", ""), "GET");
+            assertMethodNotAllowed(client.post("/poll/x", ""), "GET, HEAD");
             assertMethodNotAllowed(client.get("/publish/x"), "POST");
-            assertMethodNotAllowed(client.post("/healthz", ""), "GET");
-            assertMethodNotAllowed(client.post("/stats", ""), "GET");
-            assertMethodNotAllowed(client.post("/metrics", ""), "GET");
+            assertMethodNotAllowed(client.post("/healthz", ""), "GET, HEAD");
+            assertMethodNotAllowed(client.post("/stats", ""), "GET, HEAD");
+            assertMethodNotAllowed(client.post("/metrics", ""), "GET, HEAD");
             client.send("DELETE /poll/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-            assertMethodNotAllowed(client.read(), "GET");
+            assertMethodNotAllowed(client.read(), "GET, HEAD");
+        }
+    }
+
+    /**
+     * HEAD is GET without the body (RFC 9110 section 9.3.2): the same status and
+     * Content-Length, no body bytes, so the next request's answer is the next
+     * thing on the connection.
+     */
+    @Test
+    void headIsAnsweredLikeGetWithoutTheBody() throws Exception {
+        try (var client = server.connect()) {
+            int healthzLength = client.get("/healthz").body().length;
+            for (String target : new String[] {"/healthz", "/poll/headed?timeout=0", "/nowhere"}) {
+                client.send("HEAD " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                var head = client.readHeadAnswer();
+                assertEquals(target.equals("/nowhere") ? 404 : 200, head.status(), target);
+                assertTrue(Integer.parseInt(head.header("Content-Length")) > 0, target);
+                if (target.equals("/healthz")) {
+                    assertEquals(String.valueOf(healthzLength), head.header("Content-Length"));
+                }
+                var next = client.get("/healthz");
+                assertEquals(200, next.status(), () -> "after HEAD " + target + ": " + next);
+            }
+            client.send("HEAD /publish/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertEquals(405, client.readHeadAnswer().status());
         }
     }
 

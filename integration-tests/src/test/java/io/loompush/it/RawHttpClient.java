@@ -87,6 +87,15 @@ final class RawHttpClient implements AutoCloseable {
 
     /** Reads the next response; every response of the protocol carries Content-Length. */
     RawResponse read() throws IOException {
+        return read(true);
+    }
+
+    /** Reads the answer to a HEAD request: its head, and no body whatever its Content-Length says. */
+    RawResponse readHeadAnswer() throws IOException {
+        return read(false);
+    }
+
+    private RawResponse read(boolean withBody) throws IOException {
         String[] lines = readHead().split("\r\n");
         String[] statusLine = lines[0].split(" ", 3);
         if (statusLine.length < 2 || !statusLine[0].equals("HTTP/1.1")) {
@@ -103,6 +112,9 @@ final class RawHttpClient implements AutoCloseable {
         String length = fields.stream().filter(f -> f.name().equalsIgnoreCase("Content-Length"))
                 .map(RawResponse.Field::value).findFirst()
                 .orElseThrow(() -> new IOException("response without Content-Length: " + lines[0]));
+        if (!withBody) {
+            return new RawResponse(Integer.parseInt(statusLine[1]), fields, new byte[0]);
+        }
         byte[] body = in.readNBytes(Integer.parseInt(length));
         if (body.length < Integer.parseInt(length)) {
             throw new EOFException("connection closed inside a response body");

@@ -87,7 +87,7 @@ final class PollHandler {
             }
         }
         return new PollSpec(channelNames, epochs, since, open, timeout, max, request.keepAlive(),
-                allowOrigin(request.headers().first("Origin")));
+                allowOrigin(request.headers().first("Origin")), request.method().equals("HEAD"));
     }
 
     /**
@@ -113,6 +113,9 @@ final class PollHandler {
         var response = answer(batch, spec.channels());
         if (spec.allowOrigin() != null) {
             response = response.withHeader("Access-Control-Allow-Origin", spec.allowOrigin()).withHeader("Vary", "Origin");
+        }
+        if (spec.headOnly()) {
+            response = response.forHead();
         }
         return spec.keepAlive() && !draining.getAsBoolean() ? response : response.closing();
     }

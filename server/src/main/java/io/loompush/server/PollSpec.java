@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param open        which channels had no position at arrival (not covered yet: the poll starts
  *                    where coverage begins)
  * @param allowOrigin the CORS origin to answer with, or null
+ * @param headOnly    a HEAD request: the answer without its body
  */
 record PollSpec(String[] channels, String[] epochs, long[] since, boolean[] open, Duration timeout, int max,
-                boolean keepAlive, String allowOrigin) {}
+                boolean keepAlive, String allowOrigin, boolean headOnly) {}

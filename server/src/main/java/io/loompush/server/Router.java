@@ -45,21 +45,25 @@ final class Router {
 
     /** @param peer the client's socket, asked for its address only by a publish */
     Exchange route(Request request, Link peer) throws IOException {
+        Exchange exchange;
         try {
-            Exchange exchange = dispatch(request, peer);
-            if (exchange instanceof Answer(Response response) && (!request.keepAlive() || draining.getAsBoolean())) {
-                return new Answer(response.closing());
-            }
-            return exchange;
+            exchange = dispatch(request, peer);
         } catch (HttpError e) {
             Response error = Response.error(e.status(), e.reason());
             if (e.status() == 405) {
-                error = error.withHeader("Allow", request.path().startsWith(PUBLISH) ? "POST" : "GET");
+                error = error.withHeader("Allow", request.path().startsWith(PUBLISH) ? "POST" : "GET, HEAD");
             } else if (e.status() == 401) {
                 error = error.withHeader("WWW-Authenticate", "Bearer");
             }
-            return new Answer(request.keepAlive() && !draining.getAsBoolean() ? error : error.closing());
+            exchange = new Answer(error);
         }
+        if (exchange instanceof Answer(Response response)) {
+            if (request.method().equals("HEAD")) {
+                response = response.forHead();
+            }
+            return new Answer(request.keepAlive() && !draining.getAsBoolean() ? response : response.closing());
+        }
+        return exchange;
     }
 
     private Exchange dispatch(Request request, Link peer) throws HttpError, IOException {
@@ -91,14 +95,15 @@ final class Router {
                 allow(method, "GET");
                 yield new Response(200, "text/plain; version=0.0.4; charset=utf-8",
                         stats.get().toPrometheus().getBytes(StandardCharsets.UTF_8),
-                        List.of(), false);
+                        List.of(), false, false);
             }
             default -> throw new HttpError(404, "not found");
         });
     }
 
+    /** A path that allows GET allows HEAD too (RFC 9110 section 9.3.2). */
     private static void allow(String method, String allowed) throws HttpError {
-        if (!method.equals(allowed)) {
+        if (!method.equals(allowed) && !(method.equals("HEAD") && allowed.equals("GET"))) {
             throw KNOWN_METHODS.contains(method)
                     ? new HttpError(405, "method not allowed")
                     : new HttpError(501, "method not implemented");

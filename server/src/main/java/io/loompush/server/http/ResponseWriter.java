@@ -21,12 +21,13 @@ public final class ResponseWriter {
         head.append("\r\n\r\n");
         // The head in ISO-8859-1 ('?' for what it cannot hold, as String.getBytes writes), straight into the one buffer.
         int headLength = head.length();
-        byte[] all = new byte[headLength + response.body().length];
+        int bodyLength = response.headOnly() ? 0 : response.body().length;
+        byte[] all = new byte[headLength + bodyLength];
         for (int i = 0; i < headLength; i++) {
             char c = head.charAt(i);
             all[i] = (byte) (c <= 0xFF ? c : '?');
         }
-        System.arraycopy(response.body(), 0, all, headLength, response.body().length);
+        System.arraycopy(response.body(), 0, all, headLength, bodyLength);
         return all;
     }
 
