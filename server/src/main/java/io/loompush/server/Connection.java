@@ -179,7 +179,7 @@ final class Connection implements Runnable, Poller.Client {
     private void open() throws IOException {
         link = Link.open(fd, shared.io(), shared.writeTimeout().toNanos());
         var output = link;
-        reader = new RequestReader(link, link::deadline, () -> output.write(ResponseWriter.interimContinue()),
+        reader = new RequestReader(output, output::deadline, () -> output.write(ResponseWriter.interimContinue()),
                 shared.limits(), shared.headerTimeout());
         shared.counters().connections.incrementAndGet();
     }
@@ -209,7 +209,8 @@ final class Connection implements Runnable, Poller.Client {
     /** The next request, routed; null when the client closed or idled out between requests. */
     private Exchange next() throws IOException {
         try {
-            if (!reader.readyNow(link::readNow) && !link.awaitReadable(System.nanoTime() + shared.headerTimeout().toNanos())) {
+            long idleUntil = System.nanoTime() + shared.headerTimeout().toNanos();
+            if (!reader.readyNow(link::readNow) && !link.awaitReadable(idleUntil)) {
                 return first ? new Answer(Response.error(408, "request head timed out").closing()) : null;
             }
             var request = reader.read(first);

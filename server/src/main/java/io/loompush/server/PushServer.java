@@ -88,7 +88,13 @@ public final class PushServer implements AutoCloseable {
     /** Binds the listener and starts accepting. */
     public static PushServer start(Config config) throws IOException {
         var listener = Listener.open(config.host(), config.port(), config.backlog());
-        var server = new PushServer(config, listener);
+        PushServer server;
+        try {
+            server = new PushServer(config, listener);
+        } catch (RuntimeException e) {
+            listener.release();
+            throw e;
+        }
         server.io.start();
         server.acceptThread.start();
         return server;
