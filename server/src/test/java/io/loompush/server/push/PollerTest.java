@@ -182,6 +182,24 @@ class PollerTest {
         assertEquals(1, gapsFollowing(new String[] {"a"}, start, 5));
     }
 
+    /**
+     * Messages outside any history (a plain Redis PUBLISH) are at most once:
+     * those beyond {@code max} in one answer are dropped, and the poll's
+     * position does not move for them (docs/PROTOCOL.md).
+     */
+    @Test
+    void messagesOutsideAnyHistoryBeyondMaxAreDropped() {
+        var box = new Mailbox();
+        box.offer(new Message("a", "ep", 1, "first".getBytes()));
+        box.offer(new Message("a", "ep", 2, "second".getBytes()));
+        long arrival = arrival();
+        Batch batch = poller.hold(new String[] {"a"}, new String[] {"ep"}, new long[] {arrival}, new boolean[1], 1,
+                false, box, () -> false);
+        assertEquals(List.of("a:first"), texts(batch));
+        assertEquals(List.of(), box.take(), "the second is gone");
+        assertTrue(texts(hold(new String[] {"a"}, batch.positions(), 10, Duration.ZERO)).isEmpty());
+    }
+
     @Test
     void drainingAnswersAHeldPollAtOnce() throws Exception {
         Future<Batch> held = holdInBackground(new String[] {"a"}, new long[] {arrival()}, Duration.ofMinutes(1));
