@@ -120,17 +120,22 @@ public final class IoLoop implements AutoCloseable {
         long lastSweep = System.nanoTime();
         long tickNanos = tickMillis * 1_000_000L;
         while (!closed) {
-            int n = Sys.epollWait(errno, outer, outerEvents, 1, tickMillis);
-            if (n > 0) {
-                dispatch = true;
-                LockSupport.unpark(dispatcher);
-            } else if (n < 0 && Sys.errno(errno) != Sys.EINTR) {
-                log.error("epoll_wait failed: errno {}", Sys.errno(errno));
-            }
-            long now = System.nanoTime();
-            if (now - lastSweep >= tickNanos) {
-                lastSweep = now;
-                sweep(links, now);
+            try {
+                int n = Sys.epollWait(errno, outer, outerEvents, 1, tickMillis);
+                if (n > 0) {
+                    dispatch = true;
+                    LockSupport.unpark(dispatcher);
+                } else if (n < 0 && Sys.errno(errno) != Sys.EINTR) {
+                    log.error("epoll_wait failed: errno {}", Sys.errno(errno));
+                }
+                long now = System.nanoTime();
+                if (now - lastSweep >= tickNanos) {
+                    lastSweep = now;
+                    sweep(links, now);
+                }
+            } catch (RuntimeException e) {
+                // Every connection waits on this thread: log and go on rather than let them all hang.
+                log.error("the I/O loop's waiter failed; going on", e);
             }
         }
         LockSupport.unpark(dispatcher);
@@ -143,23 +148,31 @@ public final class IoLoop implements AutoCloseable {
                 LockSupport.park(this);
             }
             dispatch = false;
-            int n;
-            do {
-                n = Sys.epollPoll(epfd, events, MAX_EVENTS);
-                Link[] table = links;
-                for (int i = 0; i < n; i++) {
-                    long at = (long) i * Sys.EPOLL_EVENT_SIZE;
-                    int ready = events.get(ValueLayout.JAVA_INT_UNALIGNED, at);
-                    int fd = (int) events.get(ValueLayout.JAVA_LONG_UNALIGNED, at + Sys.EPOLL_DATA_OFFSET);
-                    var link = fd < table.length ? (Link) SLOT.getAcquire(table, fd) : null;
-                    if (link != null) {
-                        link.fire(ready);
-                    }
-                }
-            } while (n == MAX_EVENTS);
+            try {
+                fireReady();
+            } catch (RuntimeException e) {
+                log.error("the I/O loop's dispatcher failed; going on", e);
+            }
             // Level-triggered: a link that became ready since the last poll makes the outer set fire at once.
             Sys.epollCtl(outer, Sys.EPOLL_CTL_MOD, epfd, Sys.EPOLLIN | Sys.EPOLLONESHOT);
         }
+    }
+
+    private void fireReady() {
+        int n;
+        do {
+            n = Sys.epollPoll(epfd, events, MAX_EVENTS);
+            Link[] table = links;
+            for (int i = 0; i < n; i++) {
+                long at = (long) i * Sys.EPOLL_EVENT_SIZE;
+                int ready = events.get(ValueLayout.JAVA_INT_UNALIGNED, at);
+                int fd = (int) events.get(ValueLayout.JAVA_LONG_UNALIGNED, at + Sys.EPOLL_DATA_OFFSET);
+                var link = fd < table.length ? (Link) SLOT.getAcquire(table, fd) : null;
+                if (link != null) {
+                    link.fire(ready);
+                }
+            }
+        } while (n == MAX_EVENTS);
     }
 
     private static void sweep(Link[] table, long now) {
