@@ -200,89 +200,6 @@ public final class RequestParser {
         return true;
     }
 
-    /**
-     * Parses a chunk-size line (without its CRLF): hex digits, then optional
-     * extensions after {@code ;}, which are ignored.
-     */
-    public static long chunkSize(String line) throws HttpError {
-        int digits = 0;
-        while (digits < line.length() && Character.digit(line.charAt(digits), 16) >= 0) {
-            digits++;
-        }
-        if (digits == 0 || digits > 15 || !chunkExtensions(line, digits)) {
-            throw new HttpError(400, "invalid chunk size");
-        }
-        return Long.parseLong(line, 0, digits, 16);
-    }
-
-    /**
-     * Whether {@code line} from {@code at} is a valid chunk-ext of RFC 9112
-     * section 7.1.1: {@code *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )}.
-     * The extensions mean nothing here; only their syntax is checked.
-     */
-    private static boolean chunkExtensions(String line, int at) {
-        int i = at;
-        int end = line.length();
-        while (i < end) {
-            i = skipBlanks(line, i);
-            if (i == end || line.charAt(i) != ';') {
-                return false;
-            }
-            i = skipBlanks(line, i + 1);
-            int name = i;
-            while (i < end && tchar(line.charAt(i))) {
-                i++;
-            }
-            if (i == name) {
-                return false;
-            }
-            int afterName = skipBlanks(line, i);
-            if (afterName < end && line.charAt(afterName) == '=') {
-                i = skipBlanks(line, afterName + 1);
-                i = i < end && line.charAt(i) == '"' ? quotedStringEnd(line, i) : tokenEnd(line, i);
-                if (i < 0) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static int skipBlanks(String s, int i) {
-        while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
-            i++;
-        }
-        return i;
-    }
-
-    /** The end of a token starting at {@code i}, or -1 when there is none. */
-    private static int tokenEnd(String s, int i) {
-        int start = i;
-        while (i < s.length() && tchar(s.charAt(i))) {
-            i++;
-        }
-        return i == start ? -1 : i;
-    }
-
-    /** The end of a quoted-string starting at {@code i} (its opening quote), or -1 when it is not one. */
-    private static int quotedStringEnd(String s, int i) {
-        for (i++; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"') {
-                return i + 1;
-            }
-            if (c == '\\') {
-                i++;
-                if (i == s.length() || !(s.charAt(i) == '\t' || s.charAt(i) >= ' ' && s.charAt(i) <= '~')) {
-                    return -1;
-                }
-            } else if (!(c == '\t' || c == ' ' || c >= '!' && c <= '~')) {
-                return -1;
-            }
-        }
-        return -1;
-    }
-
     /** A non-negative decimal of at most 18 digits, or -1. */
     private static long decimal(String s) {
         if (s.isEmpty() || s.length() > 18) {
@@ -382,7 +299,8 @@ public final class RequestParser {
         return tchar((char) c);
     }
 
-    private static boolean tchar(char c) {
+    /** A tchar of RFC 9110's token rule. */
+    static boolean tchar(char c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
                 || c > 0 && c < 128 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }

@@ -127,7 +127,7 @@ public final class RequestReader {
     private byte[] readChunked(long deadline) throws IOException, HttpError {
         var body = new ByteArrayOutputStream();
         while (true) {
-            long size = RequestParser.chunkSize(readLine(MAX_CHUNK_LINE, deadline));
+            long size = ChunkLine.size(readLine(MAX_CHUNK_LINE, deadline));
             if (size == 0) {
                 break;
             }
