@@ -128,11 +128,8 @@ final class PollHandler {
      * each building its own.
      */
     private Response answer(Batch batch, String[] channels) {
-        if (batch.messages().size() != 1 || channels.length != 1 || batch.gap()) {
-            return Response.json(200, json(batch, channels));
-        }
-        Message m = batch.messages().getFirst();
-        if (batch.positions()[0] != m.seq() || !batch.epochs()[0].equals(m.epoch())) {
+        Message m = onlyMessage(batch, channels);
+        if (m == null) {
             return Response.json(200, json(batch, channels));
         }
         SharedAnswer shared = lastShared;
@@ -142,6 +139,15 @@ final class PollHandler {
         var response = Response.json(200, json(batch, channels));
         lastShared = new SharedAnswer(m, response);
         return response;
+    }
+
+    /** The answer's one message when its body depends on that message alone (see {@link #answer}), else null. */
+    private static Message onlyMessage(Batch batch, String[] channels) {
+        if (batch.messages().size() != 1 || channels.length != 1 || batch.gap()) {
+            return null;
+        }
+        Message m = batch.messages().getFirst();
+        return batch.positions()[0] == m.seq() && batch.epochs()[0].equals(m.epoch()) ? m : null;
     }
 
     private String json(Batch batch, String[] channels) {
