@@ -194,6 +194,25 @@ class WebSocketIT {
     }
 
     @Test
+    void aPingSentRightBehindTheHandshakeIsAnsweredAfterThe101() throws Exception {
+        try (var client = server.connect()) {
+            var handshake = new StringBuilder("GET /ws/eager HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            for (String field : WsConnection.handshake(KEY)) {
+                handshake.append(field).append("\r\n");
+            }
+            byte[] head = handshake.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+            byte[] ping = WsConnection.frame(true, WsConnection.PING, true, "early".getBytes(StandardCharsets.US_ASCII));
+            byte[] both = Arrays.copyOf(head, head.length + ping.length);
+            System.arraycopy(ping, 0, both, head.length, ping.length);
+            client.send(both);
+            assertEquals(101, client.readOpening().status());
+            var pong = WsConnection.attach(client).next();
+            assertEquals(WsConnection.PONG, pong.opcode());
+            assertEquals("early", pong.text());
+        }
+    }
+
+    @Test
     void aCloseIsAnsweredWithItsCodeThenTheConnectionEnds() throws Exception {
         try (var ws = open("/ws/bye")) {
             ws.sendClose(4001, "bye".getBytes(StandardCharsets.UTF_8));

@@ -57,6 +57,11 @@ final class WsConnection implements AutoCloseable {
         return new WsConnection(client);
     }
 
+    /** The WebSocket of a client whose handshake the test made itself and saw answered with 101. */
+    static WsConnection attach(RawHttpClient client) {
+        return new WsConnection(client);
+    }
+
     /** The header fields of a valid handshake with this key, then the extra ones. */
     static String[] handshake(String key, String... extra) {
         var all = new String[4 + extra.length];

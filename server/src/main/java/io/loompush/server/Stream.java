@@ -42,9 +42,15 @@ abstract sealed class Stream implements Poller.Client permits SseStream, WsStrea
         this.shared = shared;
     }
 
-    /** Runs until the client goes, breaks the protocol, or the server drains. */
-    final void run() throws IOException {
-        if (!open()) {
+    /**
+     * Runs until the client goes, breaks the protocol, or the server drains.
+     *
+     * @param opening the head that opens the stream: an SSE 200, a WebSocket 101
+     * @param early   what the client sent after its request, read with it
+     */
+    final void run(byte[] opening, byte[] early) throws IOException {
+        link.write(opening);
+        if (!opened(early)) {
             return;
         }
         var box = new Mailbox();
@@ -83,8 +89,8 @@ abstract sealed class Stream implements Poller.Client permits SseStream, WsStrea
         }
     }
 
-    /** Writes what opens the stream (and what it may already have read); false when it ended there. */
-    abstract boolean open() throws IOException;
+    /** Told that the opening is written, with what the client sent early; false when the stream ended there. */
+    abstract boolean opened(byte[] early) throws IOException;
 
     /**
      * What the batch puts on the wire.

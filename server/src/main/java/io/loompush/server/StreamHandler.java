@@ -64,13 +64,14 @@ final class StreamHandler {
             link.write(SseStream.head(spec.poll().allowOrigin()));
             return;
         }
-        AtomicInteger open = spec.transport() == Transport.SSE ? counters.sse : counters.ws;
-        Stream stream = spec.transport() == Transport.SSE
-                ? new SseStream(spec.poll(), link, shared, SseStream.head(spec.poll().allowOrigin()), sseFanOut)
-                : new WsStream(spec.poll(), link, shared, spec.accept(), early, wsFanOut);
+        boolean sse = spec.transport() == Transport.SSE;
+        AtomicInteger open = sse ? counters.sse : counters.ws;
+        Stream stream = sse
+                ? new SseStream(spec.poll(), link, shared, sseFanOut)
+                : new WsStream(spec.poll(), link, shared, wsFanOut);
         open.incrementAndGet();
         try {
-            stream.run();
+            stream.run(sse ? SseStream.head(spec.poll().allowOrigin()) : Handshake.switching(spec.accept()), early);
         } finally {
             open.decrementAndGet();
         }
