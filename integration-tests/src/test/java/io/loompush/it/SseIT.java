@@ -92,6 +92,16 @@ class SseIT {
         }
     }
 
+    /** EventSource reconnects to the address it was given, since and all, with the last event's id in the header. */
+    @Test
+    void lastEventIdWinsOverSinceAsAnEventSourceReconnects() throws Exception {
+        List<String> ids = publish("s4", 3);
+        try (var client = server.connect()) {
+            var events = open(client, "/sse/s4?since=" + ids.get(0), "Last-Event-ID: " + ids.get(1));
+            assertMessage(events.nextEvent(), "s4", ids.get(2), "s4:2");
+        }
+    }
+
     @Test
     void aMultiChannelStreamGivesEveryEventTheCursorJustAfterItsMessage() throws Exception {
         String cursor;

@@ -44,14 +44,20 @@ final class PollHandler {
 
     /** @param list the path after {@code /poll/}, still percent-encoded */
     PollSpec parse(Request request, String list) throws HttpError {
-        return parse(request, list, false);
+        return parse(request, list, Transport.POLL);
     }
 
     /**
-     * @param list   the path after the transport's prefix, still percent-encoded
-     * @param stream a stream's subscription (SSE, WebSocket): no {@code timeout}, no keep-alive
+     * A subscription on any transport. A stream's (SSE, WebSocket) has no
+     * {@code timeout} and no keep-alive. The cursor is {@code since}, else the
+     * {@code Last-Event-ID} header; on SSE the header comes first, since a
+     * browser's EventSource reconnects to the same address (its {@code since}
+     * too) and sends the last event's id in the header.
+     *
+     * @param list the path after the transport's prefix, still percent-encoded
      */
-    PollSpec parse(Request request, String list, boolean stream) throws HttpError {
+    PollSpec parse(Request request, String list, Transport transport) throws HttpError {
+        boolean stream = transport != Transport.POLL;
         var names = new TreeSet<String>();
         String[] parts = list.split(",", -1);
         if (parts.length > MAX_CHANNELS) {
@@ -69,7 +75,10 @@ final class PollHandler {
                 ? TIMEOUTS[(int) number(query, "timeout", 0, 0, Config.MAX_POLL_TIMEOUT.toSeconds())]
                 : config.pollTimeout();
         int max = (int) number(query, "max", DEFAULT_MAX, 1, MAX_MAX);
-        String cursor = query.getOrDefault("since", request.headers().first("Last-Event-ID"));
+        String lastEventId = request.headers().first("Last-Event-ID");
+        String cursor = transport == Transport.SSE && lastEventId != null
+                ? lastEventId
+                : query.getOrDefault("since", lastEventId);
         String[] channelNames = names.toArray(String[]::new);
         var epochs = new String[channelNames.length];
         long[] since = new long[channelNames.length];

@@ -85,11 +85,11 @@ final class Router {
         }
         if (path.startsWith(SSE)) {
             allow(method, "GET");
-            return new Open(streams.parse(request, path.substring(SSE.length()), StreamHandler.Transport.SSE));
+            return new Open(streams.parse(request, path.substring(SSE.length()), Transport.SSE));
         }
         if (path.startsWith(WS)) {
             // The handshake's own rules: anything but a GET upgrade is 400 (RFC 6455 section 4.2.1).
-            return new Open(streams.parse(request, path.substring(WS.length()), StreamHandler.Transport.WS));
+            return new Open(streams.parse(request, path.substring(WS.length()), Transport.WS));
         }
         if (path.startsWith(PUBLISH)) {
             allow(method, "POST");

@@ -16,8 +16,6 @@ import java.util.function.BooleanSupplier;
  * {@code max}), checks the WebSocket handshake, and runs the stream.
  */
 final class StreamHandler {
-    enum Transport { SSE, WS }
-
     /**
      * A stream to open.
      *
@@ -41,7 +39,10 @@ final class StreamHandler {
         this.originsRestricted = !config.allowOrigins().isEmpty();
     }
 
-    /** @param list the path after {@code /sse/} or {@code /ws/}, still percent-encoded */
+    /**
+     * @param list      the path after {@code /sse/} or {@code /ws/}, still percent-encoded
+     * @param transport {@link Transport#SSE} or {@link Transport#WS}
+     */
     Spec parse(Request request, String list, Transport transport) throws HttpError {
         String accept = null;
         if (transport == Transport.WS) {
@@ -51,7 +52,7 @@ final class StreamHandler {
                 throw new HttpError(403, "origin not allowed");
             }
         }
-        return new Spec(transport, polls.parse(request, list, true), accept, request.method().equals("HEAD"));
+        return new Spec(transport, polls.parse(request, list, transport), accept, request.method().equals("HEAD"));
     }
 
     /**
