@@ -1,0 +1,127 @@
+package io.loompush.it;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * loompush in a real browser. A page from another origin
+ * ({@code browser/subscribers.html}, served by a {@link PageServer}) subscribes
+ * to one channel with a {@code fetch()} long-poll loop, and the test restarts
+ * the node under it, in Redis mode: stopped, messages published into Redis
+ * while no node runs, a new node started on the same port. Every subscriber
+ * must end with every message, in order, once, and never a gap: the protocol's
+ * promise to a client that resumes by cursor. The page's last state is saved
+ * as {@code target/browser/BrowserIT.png}.
+ */
+class BrowserIT {
+    private static final String CHANNEL = "browser";
+    private static final List<String> TRANSPORTS = List.of("poll");
+    /** Messages published before the restart, while the node is down, and after it. */
+    private static final int BEFORE = 20;
+    private static final int WHILE_DOWN = 10;
+    private static final int AFTER = 20;
+    /** Between two publishes of the live part: each message travels on its own. */
+    private static final Duration SPACING = Duration.ofMillis(20);
+    private static final Duration WITHIN = Duration.ofSeconds(30);
+    private static final Path TARGET = Path.of(System.getProperty("loompush.browser.dir", "target/browser"));
+
+    @Test
+    @Timeout(120)
+    void everySubscriberGetsEveryMessageInOrderWithoutAGapAcrossANodeRestart(@TempDir Path dir) throws Exception {
+        try (var redis = RedisFixture.running();
+             var pages = PageServer.start();
+             var publisher = new StreamPublisher(redis);
+             var browser = Browser.start(TARGET.resolve("chromedriver.log"), 1100, 420)) {
+            String[] flags = {"--redis", redis.url(), "--allow-origin", pages.origin()};
+            var nodes = new ArrayList<ServerProcess>();
+            try {
+                var first = ServerProcess.start(dir.resolve("first.log"), flags);
+                nodes.add(first);
+                var ids = new ArrayList<String>();
+                String start = publisher.publish(CHANNEL);
+                browser.open(pages.page("subscribers.html",
+                        Map.of("server", "http://127.0.0.1:" + first.port(), "channel", CHANNEL, "since", start)));
+                publishSpaced(publisher, BEFORE, ids);
+                awaitMessages(browser, BEFORE);
+
+                first.terminate();
+                assertEquals(0, first.awaitExit(WITHIN), first::log);
+                for (int i = 0; i < WHILE_DOWN; i++) {
+                    ids.add(publisher.publish(CHANNEL));
+                }
+                var second = ServerProcess.startOn(first.port(), dir.resolve("second.log"), flags);
+                nodes.add(second);
+                awaitMessages(browser, BEFORE + WHILE_DOWN);
+                publishSpaced(publisher, AFTER, ids);
+                var record = awaitMessages(browser, ids.size());
+
+                var expected = StreamPublisher.expected(CHANNEL, ids.size() + 1).subList(1, ids.size() + 1);
+                assertAll(TRANSPORTS.stream().map(t -> (Executable) () -> {
+                    var s = subscriber(record, t);
+                    assertEquals(expected, s.data(), () -> t + ": every message, in order, once; " + s);
+                    assertEquals(ids, s.ids(), () -> t + ": the ids the publishes answered; " + s);
+                    assertEquals(List.of(), s.gaps(), () -> t + ": no gap; " + s);
+                }));
+            } finally {
+                try {
+                    browser.screenshot(TARGET.resolve("BrowserIT.png"));
+                } finally {
+                    nodes.forEach(ServerProcess::close);
+                }
+            }
+        }
+    }
+
+    /** What the page kept for one transport (see subscribers.html). */
+    record Subscriber(String state, long connects, List<String> data, List<String> ids, List<Object> gaps,
+                      List<String> errors, List<Long> closes) {
+        @SuppressWarnings("unchecked")
+        static Subscriber of(Map<String, Object> s) {
+            return new Subscriber((String) s.get("state"), (Long) s.get("connects"), (List<String>) s.get("data"),
+                    (List<String>) s.get("ids"), (List<Object>) s.get("gaps"), (List<String>) s.get("errors"),
+                    (List<Long>) s.get("closes"));
+        }
+    }
+
+    private static Subscriber subscriber(Map<String, Object> record, String transport) {
+        if (!(record.get(transport) instanceof Map<?, ?> s)) {
+            return fail("no " + transport + " subscriber in the page's record: " + record);
+        }
+        @SuppressWarnings("unchecked")
+        var fields = (Map<String, Object>) s;
+        return Subscriber.of(fields);
+    }
+
+    private static Map<String, Object> awaitRecord(Browser browser, String what,
+                                                   Predicate<Map<String, Object>> condition)
+            throws InterruptedException {
+        return browser.awaitJson(what, "window.record", condition, WITHIN);
+    }
+
+    /** Waits until every subscriber has at least this many messages. */
+    private static Map<String, Object> awaitMessages(Browser browser, int count) throws InterruptedException {
+        return awaitRecord(browser, "every subscriber has " + count + " messages",
+                r -> TRANSPORTS.stream().allMatch(t -> subscriber(r, t).data().size() >= count));
+    }
+
+    /** Publishes the channel's next messages one at a time, keeping the ids. */
+    private static void publishSpaced(StreamPublisher publisher, int count, List<String> ids)
+            throws InterruptedException {
+        for (int i = 0; i < count; i++) {
+            ids.add(publisher.publish(CHANNEL));
+            Thread.sleep(SPACING);
+        }
+    }
+}
