@@ -2,6 +2,7 @@ package io.loompush.it;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,16 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * loompush in a real browser. A page from another origin
  * ({@code browser/subscribers.html}, served by a {@link PageServer}) subscribes
- * to one channel with a {@code fetch()} long-poll loop, and the test restarts
- * the node under it, in Redis mode: stopped, messages published into Redis
- * while no node runs, a new node started on the same port. Every subscriber
- * must end with every message, in order, once, and never a gap: the protocol's
- * promise to a client that resumes by cursor. The page's last state is saved
- * as {@code target/browser/BrowserIT.png}.
+ * to one channel three ways at once: a {@code fetch()} long-poll loop, an
+ * {@code EventSource} and a {@code WebSocket}. The test restarts the node under
+ * them, in Redis mode: SIGTERM, messages published into Redis while no node
+ * runs, a new node on the same port. Each subscriber resumes the way a page
+ * does (the poll loop and the WebSocket with the last cursor as {@code since},
+ * the EventSource by itself with {@code Last-Event-ID}) and must end with every
+ * message, in order, once, and never a gap: the protocol's promise to a client
+ * that resumes by cursor. The page's last state is saved as
+ * {@code target/browser/BrowserIT.png}.
  */
 class BrowserIT {
     private static final String CHANNEL = "browser";
-    private static final List<String> TRANSPORTS = List.of("poll");
+    private static final List<String> TRANSPORTS = List.of("poll", "sse", "ws");
     /** Messages published before the restart, while the node is down, and after it. */
     private static final int BEFORE = 20;
     private static final int WHILE_DOWN = 10;
@@ -53,6 +58,8 @@ class BrowserIT {
                 String start = publisher.publish(CHANNEL);
                 browser.open(pages.page("subscribers.html",
                         Map.of("server", "http://127.0.0.1:" + first.port(), "channel", CHANNEL, "since", start)));
+                awaitRecord(browser, "the EventSource and the WebSocket open",
+                        r -> subscriber(r, "sse").connects() == 1 && subscriber(r, "ws").connects() == 1);
                 publishSpaced(publisher, BEFORE, ids);
                 awaitMessages(browser, BEFORE);
 
@@ -68,12 +75,20 @@ class BrowserIT {
                 var record = awaitMessages(browser, ids.size());
 
                 var expected = StreamPublisher.expected(CHANNEL, ids.size() + 1).subList(1, ids.size() + 1);
-                assertAll(TRANSPORTS.stream().map(t -> (Executable) () -> {
-                    var s = subscriber(record, t);
-                    assertEquals(expected, s.data(), () -> t + ": every message, in order, once; " + s);
-                    assertEquals(ids, s.ids(), () -> t + ": the ids the publishes answered; " + s);
-                    assertEquals(List.of(), s.gaps(), () -> t + ": no gap; " + s);
-                }));
+                var checks = new ArrayList<Executable>();
+                for (String transport : TRANSPORTS) {
+                    var s = subscriber(record, transport);
+                    checks.add(() -> assertEquals(expected, s.data(), transport + ": every message, in order, once; "
+                            + s));
+                    checks.add(() -> assertEquals(ids, s.ids(), transport + ": the ids the publishes answered; " + s));
+                    checks.add(() -> assertEquals(List.of(), s.gaps(), transport + ": no gap; " + s));
+                }
+                var sse = subscriber(record, "sse");
+                var ws = subscriber(record, "ws");
+                checks.add(() -> assertTrue(sse.connects() >= 2, "the EventSource reconnected by itself; " + sse));
+                checks.add(() -> assertEquals(Optional.of(1001L), ws.closes().stream().findFirst(),
+                        "the drain closed the WebSocket with 1001, going away; " + ws));
+                assertAll(checks.stream());
             } finally {
                 try {
                     browser.screenshot(TARGET.resolve("BrowserIT.png"));
@@ -107,7 +122,13 @@ class BrowserIT {
     private static Map<String, Object> awaitRecord(Browser browser, String what,
                                                    Predicate<Map<String, Object>> condition)
             throws InterruptedException {
-        return browser.awaitJson(what, "window.record", condition, WITHIN);
+        return browser.awaitJson(what, "window.record", r -> {
+            var sse = subscriber(r, "sse");
+            if (sse.state().equals("gave up")) {
+                fail("the EventSource gave up: an answer that was not a 200 event stream; " + sse);
+            }
+            return condition.test(r);
+        }, WITHIN);
     }
 
     /** Waits until every subscriber has at least this many messages. */
