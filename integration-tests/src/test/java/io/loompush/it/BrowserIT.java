@@ -48,33 +48,39 @@ class BrowserIT {
         try (var redis = RedisFixture.running();
              var pages = PageServer.start();
              var publisher = new StreamPublisher(redis);
-             var browser = Browser.start(TARGET.resolve("chromedriver.log"), 1100, 420)) {
+             var browser = Browser.start(TARGET.resolve("chromedriver.log"), 1100, 560)) {
             String[] flags = {"--redis", redis.url(), "--allow-origin", pages.origin()};
             var nodes = new ArrayList<ServerProcess>();
             try {
                 var first = ServerProcess.start(dir.resolve("first.log"), flags);
                 nodes.add(first);
-                var ids = new ArrayList<String>();
-                String start = publisher.publish(CHANNEL);
                 browser.open(pages.page("subscribers.html",
-                        Map.of("server", "http://127.0.0.1:" + first.port(), "channel", CHANNEL, "since", start)));
-                awaitRecord(browser, "the EventSource and the WebSocket open",
-                        r -> subscriber(r, "sse").connects() == 1 && subscriber(r, "ws").connects() == 1);
+                        Map.of("server", "http://127.0.0.1:" + first.port(), "channel", CHANNEL)));
+                try (var stats = new Stats(first.port())) {
+                    stats.awaitUntil("the poll held, the EventSource and the WebSocket open, all on the channel",
+                            s -> s.get("held").equals(1L) && s.get("streams").equals(Map.of("sse", 1L, "ws", 1L))
+                                    && s.get("mailboxes").equals(3L) && Stats.redis(s, "subscribedChannels") == 1,
+                            WITHIN);
+                }
+                var ids = new ArrayList<String>();
                 publishSpaced(publisher, BEFORE, ids);
-                awaitMessages(browser, BEFORE);
+                var before = awaitMessages(browser, BEFORE);
 
                 first.terminate();
                 assertEquals(0, first.awaitExit(WITHIN), first::log);
                 for (int i = 0; i < WHILE_DOWN; i++) {
                     ids.add(publisher.publish(CHANNEL));
                 }
+                awaitRecord(browser, "every subscriber tried the stopped node again and failed",
+                        r -> TRANSPORTS.stream().allMatch(t ->
+                                subscriber(r, t).errors().size() >= subscriber(before, t).errors().size() + 2));
                 var second = ServerProcess.startOn(first.port(), dir.resolve("second.log"), flags);
                 nodes.add(second);
                 awaitMessages(browser, BEFORE + WHILE_DOWN);
                 publishSpaced(publisher, AFTER, ids);
                 var record = awaitMessages(browser, ids.size());
 
-                var expected = StreamPublisher.expected(CHANNEL, ids.size() + 1).subList(1, ids.size() + 1);
+                var expected = StreamPublisher.expected(CHANNEL, ids.size());
                 var checks = new ArrayList<Executable>();
                 for (String transport : TRANSPORTS) {
                     var s = subscriber(record, transport);
