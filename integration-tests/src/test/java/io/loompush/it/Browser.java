@@ -89,11 +89,6 @@ final class Browser implements AutoCloseable {
         driver.get(page.toString());
     }
 
-    /** Runs the script in the page; what it returns, as Selenium maps it. */
-    Object run(String script) {
-        return driver.executeScript(script);
-    }
-
     /** A JSON value the page holds, e.g. {@code window.record}, read through {@code JSON.stringify}. */
     Map<String, Object> json(String expression) {
         if (!(driver.executeScript("return JSON.stringify(" + expression + ")") instanceof String text)) {

@@ -56,6 +56,7 @@ class BrowserIT {
                 nodes.add(first);
                 browser.open(pages.page("subscribers.html",
                         Map.of("server", "http://127.0.0.1:" + first.port(), "channel", CHANNEL)));
+                // Each starts without a cursor, at its arrival: the first message waits until the node has all three.
                 try (var stats = new Stats(first.port())) {
                     stats.awaitUntil("the poll held, the EventSource and the WebSocket open, all on the channel",
                             s -> s.get("held").equals(1L) && s.get("streams").equals(Map.of("sse", 1L, "ws", 1L))
