@@ -64,9 +64,9 @@ public final class FrameReader {
         return ending;
     }
 
-    /** Whether the bytes of a frame not complete yet are held. */
-    public boolean partial() {
-        return pending != null;
+    /** How many bytes of a frame not complete yet are held: fewer than one whole control frame. */
+    int held() {
+        return end - start;
     }
 
     private void append(byte[] bytes, int offset, int length) {

@@ -38,7 +38,7 @@ class FrameReaderTest {
         assertEquals(0x80 | Frames.OP_PONG, pong[0] & 0xFF);
         assertEquals(125, pong[1]);
         assertArrayEquals(bytes(125), Arrays.copyOfRange(pong, 2, pong.length));
-        assertFalse(reader.partial());
+        assertEquals(0, reader.held());
     }
 
     @Test
@@ -62,7 +62,7 @@ class FrameReaderTest {
         }
         assertNull(reader.feed(ping, ping.length - 1, 1, pongs::add));
         assertEquals(1, pongs.size());
-        assertFalse(reader.partial());
+        assertEquals(0, reader.held());
     }
 
     @Test
