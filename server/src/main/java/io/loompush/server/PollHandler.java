@@ -1,5 +1,7 @@
 package io.loompush.server;
 
+import io.loompush.server.auth.Grant;
+import io.loompush.server.auth.Tokens;
 import io.loompush.server.http.HttpError;
 import io.loompush.server.http.Json;
 import io.loompush.server.http.Request;
@@ -31,6 +33,7 @@ final class PollHandler {
 
     private final Config config;
     private final Channels channels;
+    private final Tokens tokens;
     private final Poller poller;
     private final Counters counters;
     private final BooleanSupplier draining;
@@ -39,9 +42,10 @@ final class PollHandler {
 
     private record SharedAnswer(Message message, Response response) {}
 
-    PollHandler(Config config, Channels channels, Counters counters, BooleanSupplier draining) {
+    PollHandler(Config config, Channels channels, Tokens tokens, Counters counters, BooleanSupplier draining) {
         this.config = config;
         this.channels = channels;
+        this.tokens = tokens;
         this.poller = new Poller(channels, draining);
         this.counters = counters;
         this.draining = draining;
@@ -68,6 +72,8 @@ final class PollHandler {
         int max = (int) number(query, "max", DEFAULT_MAX, 1, MAX_MAX);
         String cursor = query.getOrDefault("since", request.headers().first("Last-Event-ID"));
         String[] channelNames = names.toArray(String[]::new);
+        // Before anything looks at a channel: a refused poll creates no channel, mailbox or subscription.
+        Grant grant = tokens.check(request, channelNames);
         var epochs = new String[channelNames.length];
         long[] since = new long[channelNames.length];
         boolean[] open = new boolean[channelNames.length];
@@ -86,7 +92,7 @@ final class PollHandler {
                 open[i] = epochs[i].equals(Cursor.NO_EPOCH);
             }
         }
-        return new PollSpec(channelNames, epochs, since, open, timeout, max, request.keepAlive(),
+        return new PollSpec(channelNames, epochs, since, open, grant.cap(timeout), max, request.keepAlive(),
                 allowOrigin(request.headers().first("Origin")), request.method().equals("HEAD"));
     }
 

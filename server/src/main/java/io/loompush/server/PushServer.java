@@ -1,5 +1,6 @@
 package io.loompush.server;
 
+import io.loompush.server.auth.Tokens;
 import io.loompush.server.http.Limits;
 import io.loompush.server.http.Response;
 import io.loompush.server.http.ResponseWriter;
@@ -75,7 +76,8 @@ public final class PushServer implements AutoCloseable {
             feed.start(channels);
             this.broker = new RedisBroker(streams, feed);
         }
-        var polls = new PollHandler(config, channels, counters, this::draining);
+        var tokens = new Tokens(config.authKey(), config.authOpen(), config.authCacheTokens(), clock);
+        var polls = new PollHandler(config, channels, tokens, counters, this::draining);
         var router = new Router(polls, new PublishHandler(config, broker, counters), this::stats,
                 this::draining, broker::reachable);
         this.shared = new Connection.Shared(router, polls, counters, permits,
