@@ -66,13 +66,14 @@ public final class PushServer implements AutoCloseable {
         var clock = Clock.systemUTC();
         var ids = new MessageIds(MessageIds.newEpoch(), clock);
         if (config.redis() == null) {
-            this.channels = new Channels(ids, Feed.local(ids.epoch()), clock, config.history(), config.historyTtl())
-                    .start();
+            this.channels = new Channels(ids, Feed.local(ids.epoch()), clock, config.history(), config.historyTtl(),
+                    config.maxHistoryBytes()).start();
             this.broker = new EmbeddedBroker(channels);
         } else {
             var streams = new RedisStreams(config.redis(), config.redisPrefix(), config.history(), config.historyTtl());
             var feed = new RedisFeed(config.redis(), streams, config.subscriptionLinger(), config.historyTtl());
-            this.channels = new Channels(ids, feed, clock, config.history(), config.historyTtl()).start();
+            this.channels = new Channels(ids, feed, clock, config.history(), config.historyTtl(),
+                    config.maxHistoryBytes()).start();
             feed.start(channels);
             this.broker = new RedisBroker(streams, feed);
         }
