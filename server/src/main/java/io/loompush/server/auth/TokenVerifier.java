@@ -37,8 +37,9 @@ final class TokenVerifier {
                 throw new InvalidTokenException("bad signature");
             }
             return claims(jwt.getJWTClaimsSet());
-        } catch (ParseException | JOSEException | IllegalArgumentException e) {
-            throw new InvalidTokenException(e.getMessage());
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            // The token is anyone's input: whatever the library throws on it is a bad token, not a 500.
+            throw new InvalidTokenException(e.toString());
         }
     }
 

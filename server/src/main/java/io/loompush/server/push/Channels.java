@@ -374,7 +374,7 @@ public final class Channels implements AutoCloseable {
      * have expired, since its {@code evictedUpTo} is the only proof (with a
      * shared history, the shared history is).
      */
-    void shed() {
+    private void shed() {
         while (historyBytes.get() > maxHistoryBytes) {
             Due due = expiries.peek();
             if (due == null) {
