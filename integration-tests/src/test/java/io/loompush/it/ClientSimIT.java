@@ -42,6 +42,22 @@ class ClientSimIT {
         }
     }
 
+    /** What ops/bench --tokens runs: every poll carries a token, which the server checks from its cache. */
+    @Test
+    @Timeout(150)
+    void withTokensOnEveryClientPollsWithItsTokenAndGetsEveryMessage(@TempDir Path dir) throws Exception {
+        String secret = "client-sim-it-secret-of-32-bytes-or-more";
+        try (var server = TestServer.start("--auth-jwt-secret", secret)) {
+            String token = Jwt.hs256(secret, Jwt.claims(Jwt.nowSeconds() + 3600, "*"));
+            var figures = simulate(dir, server.port(), "--mode", "unicast", "--rate", "500", "--duration", "2s",
+                    "--token", token);
+
+            assertClean(figures);
+            Map<String, Object> messages = object(figures, "messages");
+            assertEquals(messages.get("published"), messages.get("received"));
+        }
+    }
+
     @Test
     @Timeout(150)
     void aFanoutOverWorkerProcessesIsMergedWithNothingLost(@TempDir Path dir) throws Exception {

@@ -65,6 +65,12 @@ final class Router {
             } else if (e.status() == 426) {
                 error = error.withHeader("Sec-WebSocket-Version", Handshake.VERSION);
             }
+            String origin = request.path().startsWith(POLL) || request.path().startsWith(SSE)
+                    ? polls.allowOrigin(request.headers().first("Origin")) : null;
+            if (origin != null) {
+                // So that a page can read why it was refused, "token expired" above all.
+                error = error.withHeader("Access-Control-Allow-Origin", origin).withHeader("Vary", "Origin");
+            }
             exchange = new Answer(error);
         }
         if (exchange instanceof Answer(Response response)) {

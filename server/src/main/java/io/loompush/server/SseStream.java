@@ -143,6 +143,10 @@ final class SseStream extends Stream {
     @Override
     void goingAway() {}
 
+    /** The stream ends; the client's reconnect with the same token gets 401 and it fetches a fresh one. */
+    @Override
+    void expired() {}
+
     /** The client sends nothing on a stream: what it sends anyway is read and dropped, until it closes. */
     @Override
     public boolean gone() {

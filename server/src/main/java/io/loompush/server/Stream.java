@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  *               ^      │ the heartbeat is due: beat                          │
  *               └──────┴─────────────────────────────────────────────────────┘
  *                      │ the client closed or broke the protocol: end
- *                      │ draining: say so, end
+ *                      │ draining, or the token expired: say so, end
  * </pre>
  *
  * It is a poll that never answers for good: each hold starts where the last
@@ -35,11 +35,14 @@ abstract sealed class Stream implements Poller.Client permits SseStream, WsStrea
     final Shared shared;
     /** The subscription's channels, positions and epochs, moved on in place after each write. */
     private final PollSpec spec;
+    /** When the subscription's token expires (System.nanoTime()), 0 when it has none. */
+    private final long endsAt;
 
     Stream(PollSpec spec, Link link, Shared shared) {
         this.spec = spec;
         this.link = link;
         this.shared = shared;
+        this.endsAt = spec.timeout() == null ? 0 : System.nanoTime() + Math.max(1, spec.timeout().toNanos());
     }
 
     /**
@@ -59,7 +62,8 @@ abstract sealed class Stream implements Poller.Client permits SseStream, WsStrea
         long[] since = spec.since();
         boolean[] open = spec.open();
         while (true) {
-            link.watch(box, nextBeat());
+            long beat = nextBeat();
+            link.watch(box, endsAt != 0 && endsAt - beat < 0 ? endsAt : beat);
             Batch batch;
             try {
                 batch = shared.poller().hold(names, epochs, since, open, spec.max(), true, box, this);
@@ -83,7 +87,12 @@ abstract sealed class Stream implements Poller.Client permits SseStream, WsStrea
                 goingAway();
                 return;
             }
-            if (!beat(System.nanoTime())) {
+            long now = System.nanoTime();
+            if (endsAt != 0 && now - endsAt >= 0) {
+                expired();
+                return;
+            }
+            if (!beat(now)) {
                 return;
             }
         }
@@ -111,4 +120,7 @@ abstract sealed class Stream implements Poller.Client permits SseStream, WsStrea
 
     /** The server is draining: tells the client so, where the transport can. */
     abstract void goingAway() throws IOException;
+
+    /** The subscription's token expired: tells the client so, where the transport can. */
+    abstract void expired() throws IOException;
 }

@@ -87,6 +87,11 @@ final class WsStream extends Stream {
         close(CloseCodes.GOING_AWAY, "server shutting down");
     }
 
+    @Override
+    void expired() throws IOException {
+        close(CloseCodes.POLICY, "token expired");
+    }
+
     /** The socket turned readable: the client's control frames, its close, or its leaving. */
     @Override
     public boolean gone() {

@@ -35,7 +35,8 @@ public record Loompush() implements Protocol {
         if (cursor != null) {
             target.append("&since=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
         }
-        return Requests.get(target.toString(), poll.host(), List.of());
+        return Requests.get(target.toString(), poll.host(),
+                poll.token() == null ? List.of() : List.of("Authorization: Bearer " + poll.token()));
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class LoompushTest {
     private final Protocol loompush = new Loompush();
-    private final Poll poll = new Poll("c7", List.of("broadcast"), "127.0.0.1:8080", 30);
+    private final Poll poll = new Poll("c7", List.of("broadcast"), "127.0.0.1:8080", 30, null);
 
     @Test
     void theFirstPollNamesTheChannelsAndTheHoldWithoutACursor() {
@@ -25,6 +25,17 @@ class LoompushTest {
                 Host: 127.0.0.1:8080\r
                 \r
                 """, text(loompush.pollRequest(poll, null)));
+    }
+
+    @Test
+    void aTokenGoesInTheAuthorizationHeaderOfEveryPoll() {
+        var withToken = new Poll("c7", List.of(), "127.0.0.1:8080", 30, "aaa.bbb.ccc");
+        assertEquals("""
+                GET /poll/c7?timeout=30&since=k1 HTTP/1.1\r
+                Host: 127.0.0.1:8080\r
+                Authorization: Bearer aaa.bbb.ccc\r
+                \r
+                """, text(loompush.pollRequest(withToken, "k1")));
     }
 
     @Test
