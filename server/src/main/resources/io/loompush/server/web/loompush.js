@@ -55,7 +55,8 @@ const DEFAULTS = {
   backoff: {initial: 1000, max: 30000},   // ms: the first delay before starting again, and the cap
   onMessage: () => {},     // (message {channel, id, data | data_b64}, {cursor, transport})
   onGap: () => {},         // ({cursor, transport, channels?, reason?}): messages may have been missed
-  onState: () => {},       // (state "connecting" | "open" | "waiting" | "closed", {transport, delay, error})
+  onState: () => {},       // (state "connecting" | "open" | "waiting" | "closed", {transport, delay, error}):
+                           // error says why the last connection ended or the transport before could not connect
 };
 
 /** Subscribes to one channel or an array of channels; returns {unsubscribe(), cursor, transport, state}. */
@@ -130,13 +131,14 @@ export function subscribe(channels, options = {}) {
   }
 
   // Tries order[index]; what it reports goes to the returned connection's methods.
-  async function attempt(index) {
+  // `failed`: why the transport before it in this round could not connect.
+  async function attempt(index, failed) {
     const t = order[index];
     const mine = ++generation;
     const live = () => mine === generation;
     let opened = 0;          // when it opened (Date.now()), 0 until then
     let done = false;
-    setState("connecting", {transport: t});
+    setState("connecting", {transport: t, error: failed});
     const connection = {
       opened() {
         if (!live() || done) return false;
@@ -160,7 +162,7 @@ export function subscribe(channels, options = {}) {
           failures = 0;   // it was up for a while: this is a new outage, not the last one going on
         }
         if (!opened && index + 1 < order.length) {
-          attempt(index + 1);   // could not connect: the next transport, at once
+          attempt(index + 1, error);   // could not connect: the next transport, at once
         } else {
           wait(t, error);
         }
