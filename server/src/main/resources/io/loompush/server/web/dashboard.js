@@ -11,6 +11,7 @@
 
 const EVERY_MS = 1000;
 const POINTS = 120;
+const MIN_SPAN = 20;
 const TOKEN_KEY = "loompush.dashboard.token";
 const COLORS = ["var(--c1)", "var(--c2)", "var(--c3)", "var(--c4)"];
 
@@ -116,16 +117,18 @@ function showNotes(stats) {
 
 const SVG = "http://www.w3.org/2000/svg";
 
-// A chart of several series over the last POINTS readings, scaled to the largest value shown.
+// A chart of several series over the readings so far (the last POINTS), scaled to the largest value
+// shown; until there are MIN_SPAN readings it spans MIN_SPAN seconds, so a new page's lines start at the left.
 function chart(id, series, unit) {
   const svg = document.getElementById(id);
   const width = 300;
   const height = 84;
   const top = 10;
+  const span = Math.max(MIN_SPAN, ...series.map(s => s.values.length));
   const values = series.flatMap(s => s.values).filter(v => v !== null && v !== undefined);
   const max = Math.max(1, ...values);
   const y = v => height - 2 - ((height - top - 4) * v) / max;
-  const x = i => width - (POINTS - 1 - i) * (width / (POINTS - 1));
+  const x = i => (i * width) / (span - 1);
   const children = [];
   for (const fraction of [0, 0.5, 1]) {
     const line = document.createElementNS(SVG, "line");
@@ -136,12 +139,11 @@ function chart(id, series, unit) {
   const label = document.createElementNS(SVG, "text");
   label.setAttribute("x", 2);
   label.setAttribute("y", 8);
-  label.textContent = `max ${format(max, unit)} · last ${POINTS} s`;
+  label.textContent = `max ${format(max, unit)} · ${span} s`;
   children.push(label);
   series.forEach((s, n) => {
-    const offset = POINTS - s.values.length;
     const points = s.values
-        .map((v, i) => (v === null || v === undefined ? null : `${x(offset + i).toFixed(1)},${y(v).toFixed(1)}`))
+        .map((v, i) => (v === null || v === undefined ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
         .filter(p => p !== null);
     const line = document.createElementNS(SVG, "polyline");
     line.setAttribute("points", points.join(" "));
@@ -205,6 +207,10 @@ async function tick() {
     setTimeout(tick, EVERY_MS);
   }
 }
+
+window.addEventListener("hashchange", () => {
+  token = takeToken();
+});
 
 document.getElementById("login").addEventListener("submit", event => {
   event.preventDefault();
