@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,6 +114,45 @@ class LoompushJsIT {
                 }
             } finally {
                 browser.screenshot(TARGET.resolve("LoompushJsIT-fallback-poll.png"));
+            }
+        }
+    }
+
+    /**
+     * With {@code remember}, the cursor outlives the page: a page that is left, and opened again
+     * after more messages came, gets those first, on every transport.
+     */
+    @Test
+    @Timeout(60)
+    void aPageOpenedAgainResumesFromTheCursorItRemembered() throws Exception {
+        try (var pages = PageServer.start();
+             var server = TestServer.start("--allow-origin", pages.origin());
+             var browser = Browser.start(TARGET.resolve("chromedriver.log"), 1100, 400)) {
+            var page = pages.page("client.html", Map.of("server", "http://127.0.0.1:" + server.port(),
+                    "channel", CHANNEL, "subscriptions", "ws,sse,poll", "remember", "loompush-it"));
+            var names = List.of("ws", "sse", "poll");
+            browser.open(page);
+            server.stats().awaitUntil("the poll held, the SSE stream and the WebSocket open",
+                    s -> s.get("held").equals(1L) && s.get("streams").equals(Map.of("sse", 1L, "ws", 1L)), WITHIN);
+            for (int i = 0; i < 5; i++) {
+                server.publish(CHANNEL, CHANNEL + ":" + i);
+            }
+            awaitMessages(browser, names, 5);
+
+            browser.open(URI.create("about:blank"));
+            server.stats().awaitUntil("the page's connections gone",
+                    s -> s.get("held").equals(0L) && s.get("streams").equals(Map.of("sse", 0L, "ws", 0L)), WITHIN);
+            for (int i = 5; i < 10; i++) {
+                server.publish(CHANNEL, CHANNEL + ":" + i);
+            }
+            browser.open(page);
+            var record = awaitMessages(browser, names, 5);
+            browser.screenshot(TARGET.resolve("LoompushJsIT-remember.png"));
+
+            for (String name : names) {
+                var s = subscription(record, name);
+                assertEquals(expected(10).subList(5, 10), s.data(), name + ": what came while away; " + s);
+                assertEquals(List.of(), s.gaps(), name + ": no gap; " + s);
             }
         }
     }
