@@ -42,6 +42,7 @@
 // The protocol: docs/PROTOCOL.md of loompush.
 
 const TRANSPORTS = ["ws", "sse", "poll"];
+const CHANNEL = /^[A-Za-z0-9_.:@-]{1,200}$/;
 
 const DEFAULTS = {
   server: null,            // the loompush server's origin; default: where this module was loaded from
@@ -72,7 +73,12 @@ export function subscribe(channels, options = {}) {
       throw new Error(`loompush: unknown transport ${t}; one of ${TRANSPORTS.join(", ")}`);
     }
   }
-  const path = names.map(encodeURIComponent).join(",");
+  for (const name of names) {
+    if (!CHANNEL.test(name)) {
+      throw new Error(`loompush: not a channel name: ${name} (1 to 200 of A-Z a-z 0-9 _ . : @ -)`);
+    }
+  }
+  const path = names.join(",");   // the channel alphabet needs no escaping in a path
   const server = (o.server ?? new URL(import.meta.url).origin).replace(/\/+$/, "");
 
   let cursor = o.since ?? recall();
@@ -130,8 +136,8 @@ export function subscribe(channels, options = {}) {
     }
   }
 
-  // Tries order[index]; what it reports goes to the returned connection's methods.
-  // `failed`: why the transport before it in this round could not connect.
+  // Tries order[index]: opens it with `connection`, whose methods the transport calls as it opens,
+  // delivers and ends. `failed`: why the transport before it in this round could not connect.
   async function attempt(index, failed) {
     const t = order[index];
     const mine = ++generation;
