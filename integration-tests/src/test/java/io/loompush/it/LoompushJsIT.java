@@ -158,6 +158,59 @@ class LoompushJsIT {
     }
 
     /**
+     * With tokens on, each transport carries the token, and when the server ends a subscription at
+     * its token's expiry (the held poll answered, then 401; the SSE stream ended; the WebSocket
+     * closed with 1008) the client asks its {@code token()} for a fresh one and goes on, losing nothing.
+     */
+    @Test
+    @Timeout(60)
+    void anExpiredTokenIsReplacedByAFreshOneOnEveryTransport() throws Exception {
+        String secret = "loompush-js-it-secret-0123456789abcdef";
+        String expiring = Jwt.hs256(secret, Jwt.claims(Jwt.nowSeconds() + 5, CHANNEL));
+        String fresh = Jwt.hs256(secret, Jwt.claims(Jwt.nowSeconds() + 120, CHANNEL));
+        var names = List.of("ws", "sse", "poll");
+        try (var pages = PageServer.start();
+             var server = TestServer.start("--allow-origin", pages.origin(), "--auth-jwt-secret", secret);
+             var browser = Browser.start(TARGET.resolve("chromedriver.log"), 1100, 400)) {
+            try {
+                browser.open(pages.page("client.html", Map.of("server", "http://127.0.0.1:" + server.port(),
+                        "channel", CHANNEL, "subscriptions", String.join(",", names),
+                        "tokens", expiring + "," + fresh)));
+                server.stats().awaitUntil("the poll held, the SSE stream and the WebSocket open",
+                        s -> s.get("held").equals(1L) && s.get("streams").equals(Map.of("sse", 1L, "ws", 1L)),
+                        WITHIN);
+                for (int i = 0; i < 3; i++) {
+                    server.publish(CHANNEL, CHANNEL + ":" + i);
+                }
+                awaitMessages(browser, names, 3);
+                awaitRecord(browser, "every subscription asked for a fresh token and is open again",
+                        r -> names.stream().map(n -> subscription(r, n))
+                                .allMatch(s -> s.tokenCalls() >= 2 && s.state().equals("open")));
+                server.stats().awaitUntil("the poll held, the SSE stream and the WebSocket open again",
+                        s -> s.get("held").equals(1L) && s.get("streams").equals(Map.of("sse", 1L, "ws", 1L)),
+                        WITHIN);
+                for (int i = 3; i < 6; i++) {
+                    server.publish(CHANNEL, CHANNEL + ":" + i);
+                }
+                var record = awaitMessages(browser, names, 6);
+
+                var checks = new ArrayList<Executable>();
+                for (String name : names) {
+                    var s = subscription(record, name);
+                    checks.add(() -> assertEquals(expected(6), s.data(), name + ": every message; " + s));
+                    checks.add(() -> assertEquals(List.of(), s.gaps(), name + ": no gap; " + s));
+                    checks.add(() -> assertEquals(2L, s.tokenCalls(), name + ": one fresh token; " + s));
+                }
+                checks.add(() -> assertTrue(subscription(record, "ws").errors().contains("ws: closed 1008"),
+                        "the WebSocket closed with 1008 at the token's expiry; " + subscription(record, "ws")));
+                assertAll(checks.stream());
+            } finally {
+                browser.screenshot(TARGET.resolve("LoompushJsIT-token.png"));
+            }
+        }
+    }
+
+    /**
      * Redis mode, as in BrowserIT: the node is stopped (SIGTERM) under the
      * subscriptions, messages go into Redis while no node runs, and a new node
      * starts on the same port. Every subscription resumes by its cursor, on its
@@ -254,12 +307,13 @@ class LoompushJsIT {
 
     /** What the page kept for one subscription (see client.html). */
     record Subscription(String state, String transport, List<String> opened, List<String> data, List<String> ids,
-                        List<Map<String, Object>> gaps, List<String> errors) {
+                        List<Map<String, Object>> gaps, List<String> errors, long tokenCalls) {
         @SuppressWarnings("unchecked")
         static Subscription of(Map<String, Object> s) {
             return new Subscription((String) s.get("state"), (String) s.get("transport"),
                     (List<String>) s.get("opened"), (List<String>) s.get("data"), (List<String>) s.get("ids"),
-                    (List<Map<String, Object>>) s.get("gaps"), (List<String>) s.get("errors"));
+                    (List<Map<String, Object>>) s.get("gaps"), (List<String>) s.get("errors"),
+                    (Long) s.get("tokenCalls"));
         }
     }
 
