@@ -20,6 +20,10 @@ final class ConfigParser {
     /** Descriptors kept back from {@code --max-connections auto} for the JVM, the listener and Redis. */
     static final int RESERVED_DESCRIPTORS = 100;
 
+    /** Measured: see the comment of RedisStreams' constructor. */
+    static final int DEFAULT_REDIS_POOL = 16;
+    static final int MAX_REDIS_POOL = 1024;
+
     /** @param value what the value is, for --help: N, DURATION, ADDRESS, ... */
     record Option(String flag, String value, String defaultValue, String help) {
         String env() {
@@ -50,7 +54,10 @@ final class ConfigParser {
                     "redis://[user:password@]host:port[/db] or rediss:// (TLS); empty: the embedded broker"),
             new Option("--redis-prefix", "PREFIX", "push:", "Redis channel of loompush channel C: PREFIX + C"),
             new Option("--subscription-linger", "DURATION", "30s",
-                    "how long a node stays subscribed to a channel nobody polls here any more"));
+                    "how long a node stays subscribed to a channel nobody polls here any more"),
+            new Option("--redis-pool", "N", String.valueOf(DEFAULT_REDIS_POOL),
+                    "Redis command connections for publishes and stream reads; at most half read for coverage at once"
+                            + " (1 to " + MAX_REDIS_POOL + ")"));
 
     /** Assumed where the JVM cannot tell the open-files limit (not Unix). */
     private static final long UNKNOWN_OPEN_FILES_LIMIT = 10_000;
@@ -102,7 +109,8 @@ final class ConfigParser {
                 origins(values.get("--allow-origin")),
                 redis(values.get("--redis")),
                 prefix(values.get("--redis-prefix")),
-                duration(values, "--subscription-linger", Duration.ZERO, Duration.ofHours(1)));
+                duration(values, "--subscription-linger", Duration.ZERO, Duration.ofHours(1)),
+                (int) integer(values, "--redis-pool", 1, MAX_REDIS_POOL));
     }
 
     static String help(long openFilesLimit) {

@@ -96,6 +96,17 @@ class ConfigParserTest {
     }
 
     @Test
+    void theRedisPoolIsBoundedAtOneAndItsMaximum() throws ConfigException {
+        assertEquals(ConfigParser.DEFAULT_REDIS_POOL, parse(Map.of()).redisPool());
+        assertEquals(1, parse(Map.of(), "--redis-pool", "1").redisPool());
+        assertTrue(refusal("--redis-pool", "0").startsWith("--redis-pool:"));
+        assertEquals(ConfigParser.MAX_REDIS_POOL,
+                parse(Map.of(), "--redis-pool", String.valueOf(ConfigParser.MAX_REDIS_POOL)).redisPool());
+        assertTrue(refusal("--redis-pool", String.valueOf(ConfigParser.MAX_REDIS_POOL + 1)).startsWith("--redis-pool:"));
+        assertEquals(32, parse(Map.of("LOOMPUSH_REDIS_POOL", "32")).redisPool());
+    }
+
+    @Test
     void originsAreAListOrAStar() throws ConfigException {
         assertEquals(List.of("https://a.example", "http://b.example:8080"),
                 parse(Map.of(), "--allow-origin", "https://a.example, http://b.example:8080").allowOrigins());

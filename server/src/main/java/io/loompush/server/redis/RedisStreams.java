@@ -25,7 +25,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * the first entry after its cursor pointing past the cursor knows that
  * entries were trimmed in between: the gap is exact, not guessed.
  */
-public final class RedisStreams implements AutoCloseable {
+public final class RedisStreams implements StreamReader, AutoCloseable {
     private static final String LIBRARY = "loompush.lua";
     private static final int COMMAND_TIMEOUT_MILLIS = 2000;
     /** How long a caller waits for a free connection of the pool. */
@@ -42,8 +42,9 @@ public final class RedisStreams implements AutoCloseable {
     /**
      * @param maxlen how many entries a stream keeps at least (trimmed with {@code MAXLEN ~})
      * @param ttl    how long a stream lives after its last publish
+     * @param connections the pool's size
      */
-    public RedisStreams(RedisTarget target, String prefix, int maxlen, Duration ttl) {
+    public RedisStreams(RedisTarget target, String prefix, int maxlen, Duration ttl, int connections) {
         this.prefix = prefix;
         this.maxlen = bytes(String.valueOf(maxlen));
         this.ttlMillis = bytes(String.valueOf(ttl.toMillis()));
@@ -53,6 +54,8 @@ public final class RedisStreams implements AutoCloseable {
         // command fails on it (one loopback round trip, against a 503 after every restart).
         config.setTestOnBorrow(true);
         config.setMaxWait(POOL_WAIT);
+        config.setMaxTotal(connections);
+        config.setMaxIdle(connections);
         this.pool = new JedisPooled(target.hostAndPort(), target.clientConfig(COMMAND_TIMEOUT_MILLIS, "loompush"), config);
     }
 
@@ -106,7 +109,8 @@ public final class RedisStreams implements AutoCloseable {
      * @param name the registry's instance of the channel name, for the messages
      * @throws BrokerUnavailableException when Redis cannot be reached
      */
-    Backlog read(String name, String epoch, long after, int max) {
+    @Override
+    public Backlog read(String name, String epoch, long after, int max) {
         Object reply;
         try {
             reply = pool.fcall(READ, List.of(key(name)),
