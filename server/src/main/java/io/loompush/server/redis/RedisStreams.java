@@ -42,7 +42,12 @@ public final class RedisStreams implements StreamReader, AutoCloseable {
     /**
      * @param maxlen how many entries a stream keeps at least (trimmed with {@code MAXLEN ~})
      * @param ttl    how long a stream lives after its last publish
-     * @param connections the pool's size
+     * @param connections the pool's size. Measured 2026-11-30 on the 2-core machine (load average 6 to 9
+     *        from other builds), 256 virtual threads publishing through one pool, three runs each: 4 or 8
+     *        connections leave a publish waiting up to 1 to 2 s for one (p99) in five runs of six; 16 give
+     *        17,000 to 27,000 publishes/s at p99 3 to 49 ms, 32 much the same, 64 no more throughput and
+     *        a p50 of 2 to 3 ms as Redis queues them; the same with 2,000 coverage reads at once, capped at
+     *        half the pool. Hence 16 by default.
      */
     public RedisStreams(RedisTarget target, String prefix, int maxlen, Duration ttl, int connections) {
         this.prefix = prefix;
