@@ -51,7 +51,8 @@ final class ConfigParser {
             new Option("--publish-token", "TOKEN", "", "bearer token that publish requires (empty: publish from loopback only)"),
             new Option("--allow-origin", "ORIGINS", "", "origins that may poll from a browser, comma-separated, or *"),
             new Option("--redis", "URL", "",
-                    "redis://[user:password@]host:port[/db] or rediss:// (TLS); empty: the embedded broker"),
+                    "redis://[user:password@]host:port[/db], rediss:// (TLS), or redis-cluster://[user:password@]host:port[,host:port…]"
+                            + " (the seed nodes of a Redis Cluster); empty: the embedded broker"),
             new Option("--redis-prefix", "PREFIX", "push:", "Redis channel of loompush channel C: PREFIX + C"),
             new Option("--subscription-linger", "DURATION", "30s",
                     "how long a node stays subscribed to a channel nobody polls here any more"),

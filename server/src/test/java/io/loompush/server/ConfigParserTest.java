@@ -90,7 +90,8 @@ class ConfigParserTest {
         assertNull(parse(Map.of()).redis());
         assertEquals("push:", parse(Map.of()).redisPrefix());
         assertEquals(Duration.ofSeconds(30), parse(Map.of()).subscriptionLinger());
-        assertEquals(6380, parse(Map.of("LOOMPUSH_REDIS", "redis://h:6380")).redis().port());
+        assertEquals(6380, parse(Map.of("LOOMPUSH_REDIS", "redis://h:6380")).redis().nodes().getFirst().port());
+        assertTrue(parse(Map.of(), "--redis", "redis-cluster://h:7000,k:7001").redis().cluster());
         assertTrue(refusal("--redis", "http://h").startsWith("--redis: "));
         assertTrue(refusal("--redis-prefix", "a b").startsWith("--redis-prefix: "));
     }

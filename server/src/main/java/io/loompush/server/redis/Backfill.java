@@ -55,6 +55,7 @@ final class Backfill {
     private final Semaphore reads;
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong readings = new AtomicLong();
+    private final AtomicLong losses = new AtomicLong();
     private volatile boolean closed;
 
     /** @param parallel stream reads at most at once */
@@ -105,6 +106,11 @@ final class Backfill {
     /** Reads that failed and were tried again, since start. */
     long retries() {
         return retries.get();
+    }
+
+    /** Streams found behind this node's copy (Redis lost acknowledged writes), since start. */
+    long losses() {
+        return losses.get();
     }
 
     void close() {
@@ -214,6 +220,24 @@ final class Backfill {
         do {
             long after = s.last;
             backlog = read(name, held.epoch(), after, BATCH);
+            if (backlog.epoch().equals(held.epoch()) && backlog.last() < after) {
+                synchronized (s) {
+                    if (s.work != work) {
+                        return true;
+                    }
+                }
+                // Redis lost what it had acknowledged and this copy holds: never silently (see loompush_lost).
+                log.warn("redis lost entries of channel {} that this node had (up to {}): a new epoch starts, cursors"
+                        + " from before get gap:true", name, MessageIds.format(held.epoch(), after));
+                losses.incrementAndGet();
+                reads.acquireUninterruptibly();
+                try {
+                    reader.lost(name, held.epoch(), after);
+                } finally {
+                    reads.release();
+                }
+                return false;
+            }
             synchronized (s) {
                 if (s.work != work) {
                     return true;

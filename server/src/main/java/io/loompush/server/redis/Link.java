@@ -1,14 +1,16 @@
 package io.loompush.server.redis;
 
-import java.nio.charset.StandardCharsets;
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.BinaryJedisShardedPubSub;
 import redis.clients.jedis.Connection;
 
 /**
- * One subscriber connection and its callbacks, which run on the listener
- * thread and only hand over: none reads from Redis or waits on anything.
+ * One subscriber connection and its callbacks, which run on its listener
+ * thread and only hand over: none reads from Redis or waits on anything. On a
+ * single Redis it SUBSCRIBEs; on a cluster it SSUBSCRIBEs on one master, every
+ * command's keys in one slot.
  */
-final class Link extends BinaryJedisPubSub {
+final class Link {
     /** Never a channel name (names cannot hold '!'): subscribed first on every link, it says the link is up. */
     static final String CONTROL = "!loompush";
 
@@ -24,8 +26,23 @@ final class Link extends BinaryJedisPubSub {
         void message(String channel, byte[] message);
     }
 
+    /** The commands of the connection, plain or sharded pub/sub. */
+    interface Commands {
+        void add(byte[]... keys);
+
+        void remove(byte[]... keys);
+
+        /** Something Redis answers on this connection, so a silent link shows. */
+        void probe();
+
+        /** Subscribes the control channel and reads until the link breaks. */
+        void run(Connection connection);
+    }
+
     final int generation;
-    private final String prefix;
+    final Commands commands;
+    private final Keys keys;
+    private final String control;
     private final Events events;
     volatile Connection connection;
     volatile boolean up;
@@ -35,39 +52,13 @@ final class Link extends BinaryJedisPubSub {
      */
     volatile long lastHeardNanos = System.nanoTime();
 
-    Link(int generation, String prefix, Events events) {
+    /** @param control the control channel's name: {@link #CONTROL}, or on a cluster one in a slot of this master */
+    Link(int generation, Keys keys, String control, Events events) {
         this.generation = generation;
-        this.prefix = prefix;
+        this.keys = keys;
+        this.control = control;
         this.events = events;
-    }
-
-    @Override
-    public void onSubscribe(byte[] channel, int count) {
-        lastHeardNanos = System.nanoTime();
-        String name = name(channel);
-        if (name.equals(CONTROL)) {
-            up = true;
-            events.up(this);
-        } else {
-            events.subscribed(this, name);
-        }
-    }
-
-    @Override
-    public void onUnsubscribe(byte[] channel, int count) {
-        lastHeardNanos = System.nanoTime();
-        events.unsubscribed(this, name(channel));
-    }
-
-    @Override
-    public void onMessage(byte[] channel, byte[] message) {
-        lastHeardNanos = System.nanoTime();
-        events.message(name(channel), message);
-    }
-
-    @Override
-    public void onPong(byte[] pattern) {
-        lastHeardNanos = System.nanoTime();
+        this.commands = keys.cluster() ? new Sharded() : new Plain();
     }
 
     void drop() {
@@ -77,7 +68,106 @@ final class Link extends BinaryJedisPubSub {
         }
     }
 
-    private String name(byte[] channel) {
-        return new String(channel, prefix.length(), channel.length - prefix.length(), StandardCharsets.UTF_8);
+    private void subscribed(byte[] key) {
+        lastHeardNanos = System.nanoTime();
+        String name = keys.channel(key);
+        if (name.equals(control)) {
+            if (!up) {
+                up = true;
+                events.up(this);
+            }
+        } else {
+            events.subscribed(this, name);
+        }
+    }
+
+    private void unsubscribed(byte[] key) {
+        lastHeardNanos = System.nanoTime();
+        events.unsubscribed(this, keys.channel(key));
+    }
+
+    private void message(byte[] key, byte[] message) {
+        lastHeardNanos = System.nanoTime();
+        events.message(keys.channel(key), message);
+    }
+
+    private final class Plain extends BinaryJedisPubSub implements Commands {
+        @Override
+        public void onSubscribe(byte[] channel, int count) {
+            subscribed(channel);
+        }
+
+        @Override
+        public void onUnsubscribe(byte[] channel, int count) {
+            unsubscribed(channel);
+        }
+
+        @Override
+        public void onMessage(byte[] channel, byte[] message) {
+            message(channel, message);
+        }
+
+        @Override
+        public void onPong(byte[] pattern) {
+            lastHeardNanos = System.nanoTime();
+        }
+
+        @Override
+        public void add(byte[]... keys) {
+            subscribe(keys);
+        }
+
+        @Override
+        public void remove(byte[]... keys) {
+            unsubscribe(keys);
+        }
+
+        @Override
+        public void probe() {
+            ping();
+        }
+
+        @Override
+        public void run(Connection connection) {
+            proceed(connection, keys.keyBytes(control));
+        }
+    }
+
+    /** Sharded pub/sub has no PING: the control channel subscribed again is the probe, confirmed like the first time. */
+    private final class Sharded extends BinaryJedisShardedPubSub implements Commands {
+        @Override
+        public void onSSubscribe(byte[] channel, int count) {
+            subscribed(channel);
+        }
+
+        @Override
+        public void onSUnsubscribe(byte[] channel, int count) {
+            unsubscribed(channel);
+        }
+
+        @Override
+        public void onSMessage(byte[] channel, byte[] message) {
+            message(channel, message);
+        }
+
+        @Override
+        public void add(byte[]... keys) {
+            ssubscribe(keys);
+        }
+
+        @Override
+        public void remove(byte[]... keys) {
+            sunsubscribe(keys);
+        }
+
+        @Override
+        public void probe() {
+            ssubscribe(keys.keyBytes(control));
+        }
+
+        @Override
+        public void run(Connection connection) {
+            proceed(connection, keys.keyBytes(control));
+        }
     }
 }

@@ -38,6 +38,7 @@ class BackfillTest {
         final AtomicInteger reads = new AtomicInteger();
         volatile CountDownLatch gate = new CountDownLatch(0);
         volatile CountDownLatch entered = new CountDownLatch(0);
+        volatile String epoch = "ep";
         int ms = 10;
 
         /** Appends an entry and returns its notification, as loompush_publish would send it. */
@@ -46,7 +47,7 @@ class BackfillTest {
             String previous = list.isEmpty() ? "0-0" : list.getLast().id();
             String id = ms + "-" + list.size();
             list.add(new Entry(id, previous, data));
-            return b("\0lp1 ep " + id + " " + previous + "\n" + data);
+            return b("\0lp1 " + epoch + " " + id + " " + previous + "\n" + data);
         }
 
         @Override
@@ -65,14 +66,24 @@ class BackfillTest {
                 throw new BrokerUnavailableException("redis unreachable");
             }
             String last = list.isEmpty() ? "0-0" : list.getLast().id();
-            long from = epoch.equals("ep") ? after : 0;
+            long from = epoch.equals(this.epoch) ? after : 0;
             var reply = new ArrayList<Object>();
             for (Entry e : list) {
                 if (StreamIds.position(e.id()) > from && reply.size() < max) {
                     reply.add(List.of(b(e.id()), List.of(b("d"), b(e.data()), b("p"), b(e.previous()))));
                 }
             }
-            return RedisStreams.backlog(name, epoch, List.of(b("ep"), b(last), reply));
+            return RedisStreams.backlog(name, epoch, List.of(b(this.epoch), b(last), reply));
+        }
+
+        /** As loompush_lost: a new epoch while the stream is still behind the position. */
+        @Override
+        public synchronized void lost(String name, String epoch, long position) {
+            var list = entries.getOrDefault(name, List.of());
+            long last = list.isEmpty() ? 0 : StreamIds.position(list.getLast().id());
+            if (epoch.equals(this.epoch) && position > last) {
+                this.epoch = "ep2";
+            }
         }
     }
 
@@ -261,5 +272,23 @@ class BackfillTest {
             assertEquals(Backfill.PENDING_LIMIT + 1 + extra - 1 + 1,
                     copies.delivered.stream().filter(d -> d.startsWith(channel + ":")).count());
         }
+    }
+
+    /** A failover's loss: the stream, read again after a break, is behind the copy; a new epoch makes it a gap. */
+    @Test
+    void aStreamBehindTheCopyStartsANewEpoch() throws Exception {
+        var s = covered("a");
+        backfill.arrived("a", s, streams.publish("a", "kept"));
+        backfill.arrived("a", s, streams.publish("a", "acknowledged, then lost"));
+        backfill.end(s);
+        streams.entries.get("a").removeLast();
+
+        backfill.begin("a", s);
+        await("covered again", s::covered);
+
+        assertEquals("ep2", s.cover.epoch(), "cursors of the old epoch get gap:true");
+        assertEquals(1, copies.resets.get());
+        assertEquals(1, backfill.losses());
+        assertEquals(List.of("a:kept", "a:acknowledged, then lost"), copies.delivered);
     }
 }
