@@ -25,7 +25,9 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -66,6 +68,7 @@ final class RedisCluster implements AutoCloseable {
             cluster.startNodes(durable);
             cluster.create();
             cluster.awaitOk(Set.copyOf(cluster.processes.keySet()));
+            cluster.awaitReplicasInSync();
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
             cluster.close();
             throw e;
@@ -131,6 +134,58 @@ final class RedisCluster implements AutoCloseable {
         Process process = processes.get(port);
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Waits until every replica's link to its master is up and its first synchronisation done: only then may it take over. */
+    private void awaitReplicasInSync() throws InterruptedException {
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        for (int port : processes.keySet()) {
+            while (true) {
+                try (var jedis = connect(port)) {
+                    List<Object> role = jedis.role();
+                    if (!"slave".equals(text(role.get(0))) || "connected".equals(text(role.get(3)))) {
+                        break;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    fail("the replica on " + port + " is not in sync within " + STARTUP + "; " + describe());
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** The port of a replica of the master on this port. */
+    int replicaOf(int master) {
+        for (int port : live()) {
+            try (var jedis = connect(port)) {
+                List<Object> role = jedis.role();
+                if ("slave".equals(text(role.get(0))) && ((Long) role.get(2)).intValue() == master) {
+                    return port;
+                }
+            }
+        }
+        return fail("no replica of " + master);
+    }
+
+    /** {@code kill -STOP} (or {@code -CONT}) to the node on this port, by its pid: it stays connected and answers nothing. */
+    void freeze(int port, boolean frozen) throws IOException, InterruptedException {
+        var kill = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", String.valueOf(processes.get(port).pid()))
+                .redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill " + (frozen ? "-STOP " : "-CONT ") + processes.get(port).pid() + " failed");
+        }
+    }
+
+    /** {@code CLIENT KILL TYPE replica} on the master: its replication links are closed. */
+    void dropReplicas(int master) {
+        try (var jedis = connect(master)) {
+            jedis.clientKill(ClientKillParams.clientKillParams().type(ClientType.REPLICA));
+        }
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 
     /** Waits until every slot is served by a live master and every live node says cluster_state:ok. */

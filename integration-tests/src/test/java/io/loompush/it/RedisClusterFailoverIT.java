@@ -70,4 +70,80 @@ class RedisClusterFailoverIT {
             assertEquals(3, Stats.redis(redis, "shards"));
         }
     }
+
+    /**
+     * The loss made certain: the master's replica is cut off while the master acknowledges messages the
+     * node delivers, then the master dies and the replica, thawed, takes over without them. The node
+     * finds the stream behind its copy and starts a new epoch; every follower gets exactly one
+     * {@code gap:true}, with the oldest entry the stream holds, and goes on with what comes next.
+     */
+    @Test
+    @Timeout(120)
+    void writesAFailoverLostAreAGapForEveryFollower() throws Exception {
+        int clients = 50;
+        try (var cluster = RedisCluster.start(false);
+                var node = TestServer.start("--redis", cluster.url())) {
+            node.stats().awaitUntil("the node's links up", Stats::redisConnected, WITHIN);
+            String channel = "lost";
+            var followers = new ArrayList<Follower>();
+            var threads = new ArrayList<Thread>();
+            for (int i = 0; i < clients; i++) {
+                var follower = new Follower(channel, List.of(node.port()), HOLD);
+                followers.add(follower);
+                threads.add(Thread.ofVirtual().start(follower));
+            }
+            node.stats().awaitUntil("every follower held, the channel covered",
+                    s -> s.get("held").equals((long) clients) && Stats.redis(s, "subscribedChannels") == 1, WITHIN);
+            var publisher = new StreamPublisher(cluster::newClient, c -> "push:{" + c + "}");
+            publisher.publish(channel);
+            int master = cluster.masters()[JedisClusterCRC16.getSlot(channel)];
+            int replica = cluster.replicaOf(master);
+            Thread.sleep(200);
+
+            // Frozen, and its link cut by the master, the replica gets nothing of what follows (a frozen
+            // process's socket would still buffer it).
+            cluster.freeze(replica, true);
+            cluster.dropReplicas(master);
+            for (int i = 0; i < 5; i++) {
+                publisher.publish(channel);
+            }
+            awaitEvery(followers, channel, 6);
+            cluster.kill(master);
+            cluster.freeze(replica, false);
+            var live = cluster.live();
+            cluster.awaitOk(live);
+            node.stats().awaitUntil("the node's links up again", Stats::redisConnected, WITHIN);
+            node.stats().awaitUntil("the loss found", s -> Stats.redis(s, "losses") == 1, WITHIN);
+            for (int i = 0; i < 3; i++) {
+                publisher.publish(channel);
+            }
+            awaitEvery(followers, channel, 9);
+            followers.forEach(Follower::stop);
+            for (var thread : threads) {
+                thread.join(WITHIN);
+            }
+            publisher.close();
+
+            // The answer with gap:true starts over from the oldest entry the stream still holds, as for any
+            // cursor of a lost history: the one message the replica got comes again.
+            var expected = new ArrayList<>(StreamPublisher.expected(channel, 6));
+            expected.add(channel + ":0");
+            expected.addAll(StreamPublisher.expected(channel, 9).subList(6, 9));
+            for (var follower : followers) {
+                assertEquals(List.of(), follower.errors());
+                assertEquals(1, follower.gaps().size(), () -> "one gap:true: " + follower.gaps());
+                assertEquals(expected, follower.received().get(channel),
+                        "what the follower had before the failover, then the new epoch from its start");
+            }
+        }
+    }
+
+    private static void awaitEvery(List<Follower> followers, String channel, int messages) throws InterruptedException {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (!followers.stream().allMatch(f -> f.received().get(channel).size() >= messages)) {
+            assertTrue(System.nanoTime() < deadline, () -> "not within " + WITHIN + ": " + messages + " messages at"
+                    + " every follower; first: " + followers.getFirst().received() + " gaps " + followers.getFirst().gaps());
+            Thread.sleep(20);
+        }
+    }
 }

@@ -143,8 +143,8 @@ public final class RedisStreams implements StreamReader, AutoCloseable {
     /**
      * Says that the stream lost entries this node had in its copy, up to {@code position}: Redis lost
      * acknowledged writes (a failover, a crash with {@code appendfsync everysec}). While the stream
-     * is still in that epoch and behind the position, it starts a new epoch from there, so every
-     * cursor from before gets {@code gap:true} and no id is handed out twice.
+     * is still in that epoch and behind the position, it starts a new epoch, so every cursor from
+     * before gets {@code gap:true}.
      *
      * @throws BrokerUnavailableException when Redis cannot be reached
      */

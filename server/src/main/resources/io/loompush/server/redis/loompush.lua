@@ -157,8 +157,9 @@ end
 -- A node read the stream after a link break and found it behind the copy the node holds: Redis lost
 -- writes it had acknowledged (a failover promoted a replica that never got them, or a crash lost the
 -- last second). While the stream is still in the node's epoch and behind its position, a new epoch
--- starts, so every cursor from before is answered with a gap wherever it comes; 'last' moves to the
--- position, so no lost id is handed out again. Returns the epoch now.
+-- starts, so every cursor from before is answered with a gap wherever it comes (and an id handed out
+-- again names the new epoch). 'last' stays: the chain of what the stream holds is unbroken in the new
+-- epoch. Returns the epoch now.
 local function lost(keys, args)
     local bad = usage(keys, args[2], 'loompush_lost 1 <prefix><channel> <epoch> <ms-seq>')
     if bad then
@@ -174,7 +175,6 @@ local function lost(keys, args)
     if ms < last_ms or (ms == last_ms and seq <= last_seq) then
         return epoch
     end
-    redis.call('HSET', meta, 'last', args[2])
     return new_epoch(meta, epoch)
 end
 
