@@ -35,7 +35,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Published publish(String channel, byte[] data) {
-        if (!feed.connected()) {
+        if (!feed.connected(channel)) {
             throw new BrokerUnavailableException("redis unreachable");
         }
         boolean receivedHere = feed.coverage(channel) != null;

@@ -99,6 +99,12 @@ public final class RedisFeed implements Feed, AutoCloseable {
         return cluster == null ? single.listener().connected() : cluster.connected();
     }
 
+    /** Whether the link that carries the channel is up: a publish on it is delivered; on a cluster, other shards may be down. */
+    boolean connected(String channel) {
+        Shard shard = shardOf(channel);
+        return shard != null && shard.listener().connected();
+    }
+
     Echoes echoes() {
         return echoes;
     }
