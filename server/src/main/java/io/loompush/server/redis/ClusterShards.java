@@ -3,6 +3,7 @@ package io.loompush.server.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +33,7 @@ final class ClusterShards {
     static final int SLOTS = 16384;
     private static final Duration REFRESH = Duration.ofSeconds(1);
 
-    /** Builds the shard of a master; {@code owns} tells it the channels it carries now. */
+    /** Builds the shard of a master, which asks {@link #owns} which channels it carries. */
     interface Factory {
         Shard shard(RedisTarget.Node master);
     }
@@ -88,15 +89,20 @@ final class ClusterShards {
         return !shards.isEmpty() && shards.values().stream().allMatch(s -> s.listener().connected());
     }
 
-    /** A channel name whose key falls in one of the master's slots: its link's control channel. */
+    /**
+     * A channel name whose key falls in one of the master's slots: its link's control channel. A
+     * master owns a slot in a few tries (a third of them here); one that owns none any more (its
+     * shard is being closed) gets the plain control name, harmlessly.
+     */
     String control(RedisTarget.Node master) {
         var map = masters;
-        for (int n = 0; ; n++) {
+        for (int n = 0; n < 16 * SLOTS; n++) {
             String name = Link.CONTROL + n;
-            if (master.equals(map[JedisClusterCRC16.getSlot(name)]) || n > 1_000_000) {
+            if (master.equals(map[JedisClusterCRC16.getSlot(name)])) {
                 return name;
             }
         }
+        return Link.CONTROL;
     }
 
     /** A link broke: look at the topology now rather than at the next tick. */
@@ -191,7 +197,7 @@ final class ClusterShards {
 
     private static RedisTarget.Node node(List<?> hostPortId) {
         Object host = hostPortId.get(0);
-        String text = host instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(host);
+        String text = host instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(host);
         return new RedisTarget.Node(text, ((Long) hostPortId.get(1)).intValue());
     }
 }

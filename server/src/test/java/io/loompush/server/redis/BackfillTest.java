@@ -140,6 +140,15 @@ class BackfillTest {
         return s;
     }
 
+    /** A notification that skips an entry starts a reading, held until the test opens the gate. */
+    private void holdAReading(String channel, Subscription s) throws InterruptedException {
+        streams.gate = new CountDownLatch(1);
+        streams.entered = new CountDownLatch(1);
+        streams.publish(channel, "missed");
+        backfill.arrived(channel, s, streams.publish(channel, "breaks"));
+        streams.entered.await();
+    }
+
     @Test
     void aFirstCoverageStartsAtTheStreamsNewestEntry() throws Exception {
         streams.publish("a", "old");
@@ -179,11 +188,7 @@ class BackfillTest {
     @Test
     void notificationsArrivingDuringAReadingWaitForItAndFollowIt() throws Exception {
         var s = covered("a");
-        streams.gate = new CountDownLatch(1);
-        streams.entered = new CountDownLatch(1);
-        streams.publish("a", "missed");
-        backfill.arrived("a", s, streams.publish("a", "breaks"));
-        streams.entered.await();
+        holdAReading("a", s);
         backfill.arrived("a", s, streams.publish("a", "while reading 1"));
         backfill.arrived("a", s, streams.publish("a", "while reading 2"));
         assertEquals(List.of(), copies.delivered, "nothing before the entries that precede it");
@@ -212,11 +217,7 @@ class BackfillTest {
     @Test
     void aReadingWhoseCoverageEndedStops() throws Exception {
         var s = covered("a");
-        streams.gate = new CountDownLatch(1);
-        streams.entered = new CountDownLatch(1);
-        streams.publish("a", "missed");
-        backfill.arrived("a", s, streams.publish("a", "breaks"));
-        streams.entered.await();
+        holdAReading("a", s);
         backfill.end(s);
         streams.gate.countDown();
 
@@ -256,11 +257,7 @@ class BackfillTest {
             String channel = "limit" + extra;
             var s = covered(channel);
             int readsBefore = streams.reads.get();
-            streams.gate = new CountDownLatch(1);
-            streams.entered = new CountDownLatch(1);
-            streams.publish(channel, "missed");
-            backfill.arrived(channel, s, streams.publish(channel, "breaks"));
-            streams.entered.await();
+            holdAReading(channel, s);
             // The breaking notification is the first queued one.
             for (int i = 1; i < Backfill.PENDING_LIMIT + extra; i++) {
                 backfill.arrived(channel, s, streams.publish(channel, "m" + i));
