@@ -2,6 +2,7 @@ package io.loompush.it;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -63,6 +64,12 @@ final class RedisCluster implements AutoCloseable {
      * @param durable {@code appendonly yes} with {@code appendfsync always} on every node
      */
     static RedisCluster start(boolean durable) throws IOException, InterruptedException {
+        for (String binary : List.of("redis-server", "redis-cli")) {
+            if (!onPath(binary)) {
+                fail("no " + binary + " on PATH: the Redis Cluster tests start their cluster from redis-server and"
+                        + " redis-cli binaries, with Docker or without. Install them: " + RedisFixture.INSTALL);
+            }
+        }
         var cluster = new RedisCluster(Files.createTempDirectory("loompush-cluster-"));
         try {
             cluster.startNodes(durable);
@@ -307,6 +314,11 @@ final class RedisCluster implements AutoCloseable {
             }
         }
         return out.toString();
+    }
+
+    private static boolean onPath(String binary) {
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(d -> !d.isEmpty()).anyMatch(d -> Files.isExecutable(Path.of(d, binary)));
     }
 
     private static int freePort() throws IOException {
