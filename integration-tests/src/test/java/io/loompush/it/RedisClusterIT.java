@@ -9,6 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
 
 /**
  * loompush on a real Redis Cluster (three masters, three replicas): a
@@ -60,6 +62,41 @@ class RedisClusterIT {
             }
             assertTrue(cluster.client().exists("push:{" + channels.values().iterator().next() + "}!meta"),
                     "the metadata beside its stream, in the same slot");
+        }
+    }
+
+    /**
+     * One master's subscriber link cut: that shard alone reconnects, and its channels are read from
+     * their streams, so a message published while the link was down still reaches the held poll.
+     */
+    @Test
+    @Timeout(60)
+    void aShardsLinkCutReconnectsAloneAndBackfills() throws Exception {
+        try (var cluster = RedisCluster.start(false);
+                var node = TestServer.start("--redis", cluster.url());
+                var client = node.connect()) {
+            node.stats().awaitUntil("the node's links up", Stats::redisConnected, WITHIN);
+            var channels = cluster.channelPerMaster("r");
+            int master = channels.keySet().iterator().next();
+            String channel = channels.get(master);
+            String cursor = PollAnswer.of(client.get("/poll/" + channel + "?timeout=0")).cursor();
+            client.sendGet("/poll/" + channel + "?timeout=20&since=" + cursor);
+            node.stats().awaitUntil("held and covered",
+                    s -> s.get("held").equals(1L) && Stats.redis(s, "subscribedChannels") == 1, WITHIN);
+
+            long killed;
+            try (var jedis = new Jedis("127.0.0.1", master)) {
+                killed = jedis.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB));
+                String id = (String) cluster.client().fcall("loompush_publish", List.of("push:{" + channel + "}"),
+                        List.of("while the link was down"));
+                var answer = PollAnswer.of(client.read());
+                assertEquals(List.of("while the link was down"), answer.data());
+                assertEquals(id, answer.messages().getFirst().id());
+                assertFalse(answer.gap());
+            }
+            assertEquals(1, killed, "the node's one subscriber connection on that master");
+            node.stats().awaitUntil("one link reconnected, every link up",
+                    s -> Stats.redisConnected(s) && Stats.redis(s, "reconnects") == 1, WITHIN);
         }
     }
 }
