@@ -19,7 +19,7 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class SubscriptionManager {
     private static final Logger log = LoggerFactory.getLogger(SubscriptionManager.class);
-    static final Duration PING_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
     /** A link that answers no probe for this long is dropped and reconnected. */
     private static final Duration DEAD_LINK = Duration.ofSeconds(6);
     /** Channels per SUBSCRIBE or UNSUBSCRIBE command. */

@@ -288,4 +288,23 @@ class BackfillTest {
         assertEquals(1, backfill.losses());
         assertEquals(List.of("a:kept", "a:acknowledged, then lost"), copies.delivered);
     }
+
+    /** A reading reads {@link Backfill#BATCH} entries at a time: a full batch means there may be more. */
+    @Test
+    void aBacklogIsReadInBatchesUntilOneIsNotFull() throws Exception {
+        for (int behind : new int[] {Backfill.BATCH - 1, Backfill.BATCH, Backfill.BATCH + 1}) {
+            String channel = "behind" + behind;
+            var s = covered(channel);
+            backfill.end(s);
+            for (int i = 0; i < behind; i++) {
+                streams.publish(channel, "m" + i);
+            }
+            int readsBefore = streams.reads.get();
+            backfill.begin(channel, s);
+            await(channel + " covered again", s::covered);
+
+            assertEquals(behind < Backfill.BATCH ? 1 : 2, streams.reads.get() - readsBefore, behind + " behind");
+            assertEquals(behind, copies.delivered.stream().filter(d -> d.startsWith(channel + ":")).count());
+        }
+    }
 }
