@@ -13,6 +13,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * One subscriber connection and its reconnects: one platform thread that
@@ -105,6 +106,9 @@ final class Listener {
                 link = current;
                 streams.load(jedis);
                 current.commands.run(current.connection);
+            } catch (JedisRedirectionException e) {
+                // A slot of this link moved to another master (resharding): the topology follows at once.
+                log.info("redis {}: {}; subscribing where the slots are now", node, e.getMessage());
             } catch (JedisDataException e) {
                 if (!closed && (!quiet || current.up)) {
                     log.error("redis {} refused a command (loompush needs Redis 7 or newer): {}; retrying with backoff",
