@@ -19,6 +19,7 @@ need maven     build maven              maven                 "Maven"
 need redis     it    redis-server       redis                 "redis-server, or a Docker engine (the Redis integration tests)"
 need chromium  it    chromium           chromium              "Chromium (the browser test, BrowserIT)"
 need chromedriver it chromium-driver    chromedriver          "chromedriver (Selenium drives Chromium through it in BrowserIT)"
+need redis-cluster it redis-server     redis                 "redis-server and redis-cli (the Redis Cluster integration tests start a cluster from them, Docker or not)"
 need nginx     smoke nginx-light        nginx                 "nginx (the nchan peer)"
 need nchan     smoke libnginx-mod-nchan -                     "nginx's Nchan module (the nchan peer)"
 need redis-bin smoke redis-server       redis                 "redis-server (the seed-node peer's Redis)"
@@ -44,6 +45,7 @@ needs_has() { # ID: whether that piece is there
         nginx) command -v nginx >/dev/null ;;
         nchan) [ -f "$nchan_module" ] ;;
         redis-bin) command -v redis-server >/dev/null ;;
+        redis-cluster) command -v redis-server >/dev/null && command -v redis-cli >/dev/null ;;
         node) command -v node >/dev/null ;;
         npm) command -v npm >/dev/null ;;
         python3) command -v python3 >/dev/null ;;

@@ -1,6 +1,7 @@
 package io.loompush.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
@@ -88,6 +89,68 @@ final class Followers implements AutoCloseable {
                     assertEquals(StreamPublisher.expected(channel, publisher.count(channel)), data,
                             () -> follower.channels() + ": channel " + channel));
         }
+    }
+
+    /**
+     * Waits until every follower has the newest message of each of its channels (a message lost
+     * with a gap before it may be missing), then stops them all.
+     *
+     * @return how long it took
+     */
+    Duration awaitLast(StreamPublisher publisher, Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        while (!followers.stream().allMatch(f -> hasLast(f, publisher))) {
+            if (System.nanoTime() - start > timeout.toNanos()) {
+                close();
+                fail("not within " + timeout + ": the newest message at every follower; " + summary()
+                        + "; first short client: " + firstShort(publisher));
+            }
+            Thread.sleep(50);
+        }
+        close();
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * What a failover may cost, and no more: a follower that never saw {@code gap:true} has every
+     * message of its channels in order, once; one that saw it has them in order, once, up to the
+     * newest, some possibly missing. No status but 200.
+     *
+     * @return the followers that saw {@code gap:true}
+     */
+    int assertEveryMessageOrAGap(StreamPublisher publisher) {
+        int gapped = 0;
+        for (var follower : followers) {
+            assertEquals(List.of(), follower.errors(), () -> follower.channels() + ": errors");
+            if (follower.gaps().isEmpty()) {
+                follower.received().forEach((channel, data) ->
+                        assertEquals(StreamPublisher.expected(channel, publisher.count(channel)), data,
+                                () -> follower.channels() + ": channel " + channel + ", no gap:true seen"));
+                continue;
+            }
+            gapped++;
+            follower.received().forEach((channel, data) -> {
+                int previous = -1;
+                for (String message : data) {
+                    int n = Integer.parseInt(message.substring(message.lastIndexOf(':') + 1));
+                    assertTrue(n > previous, () -> follower.channels() + ": " + channel + " out of order or twice: " + data);
+                    previous = n;
+                }
+                assertEquals(publisher.count(channel) - 1, previous, () -> follower.channels() + ": the newest of " + channel);
+            });
+        }
+        return gapped;
+    }
+
+    private static boolean hasLast(Follower follower, StreamPublisher publisher) {
+        for (var entry : follower.received().entrySet()) {
+            int count = publisher.count(entry.getKey());
+            if (count > 0 && (entry.getValue().isEmpty()
+                    || !entry.getValue().getLast().equals(entry.getKey() + ":" + (count - 1)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     List<Follower> all() {

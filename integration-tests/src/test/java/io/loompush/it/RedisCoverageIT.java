@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.StreamEntryID;
 
 /**
  * A node receives a channel only while it is subscribed to it. Between two
@@ -65,6 +67,37 @@ class RedisCoverageIT {
             var after = PollAnswer.of(client.read());
             assertEquals(List.of("found"), after.data());
             assertFalse(after.gap());
+        }
+    }
+
+    /**
+     * Issue 19: a notification that does not follow the node's copy (here, the entry before it was
+     * written without one) makes the node read the stream again; the publish whose notification that
+     * was is answered as soon as the reading delivered it, not after the echo wait runs out.
+     */
+    @Test
+    void publishWhoseNotificationStartsAReadingIsAnsweredAtOnce() throws Exception {
+        try (var redis = RedisFixture.running();
+                var server = TestServer.start("--redis", redis.url());
+                var client = server.connect()) {
+            client.sendGet("/poll/skip?timeout=10");
+            server.stats().awaitUntil("the poll held, the channel subscribed",
+                    s -> s.get("held").equals(1L) && Stats.redis(s, "subscribedChannels") == 1, WITHIN);
+            var jedis = redis.jedis();
+            String last = jedis.hget("push:skip!meta", "last");
+            String missed = jedis.xadd("push:skip", StreamEntryID.NEW_ENTRY,
+                    Map.of("d", "no notification", "p", last == null ? "0-0" : last)).toString();
+            jedis.hset("push:skip!meta", "last", missed);
+
+            long start = System.nanoTime();
+            var published = server.publish("skip", "after the missed one");
+            var took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertTrue(took.compareTo(Duration.ofMillis(500)) < 0, "the echo came with the reading; took " + took);
+            var answer = PollAnswer.of(client.read());
+            assertEquals("no notification", answer.data().getFirst());
+            assertFalse(answer.gap());
+            assertTrue(published.receivers() <= 1, "receivers " + published.receivers());
         }
     }
 }

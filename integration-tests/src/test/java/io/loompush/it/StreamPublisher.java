@@ -8,7 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
-import redis.clients.jedis.Jedis;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import redis.clients.jedis.commands.JedisCommands;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -24,21 +27,30 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * in its stream exactly once, whatever Redis went through meanwhile.
  */
 final class StreamPublisher implements AutoCloseable {
-    private static final String PREFIX = "push:";
     /** How long Redis may stay away before the publisher gives up. */
     private static final Duration RECOVERY = Duration.ofSeconds(60);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(20);
 
-    private final RedisFixture redis;
+    private final Supplier<JedisCommands> connect;
+    private final UnaryOperator<String> key;
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final AtomicInteger published = new AtomicInteger();
     private final AtomicInteger recoveries = new AtomicInteger();
-    private Jedis jedis;
+    private JedisCommands jedis;
     private Thread thread;
     private volatile Throwable failure;
 
     StreamPublisher(RedisFixture redis) {
-        this.redis = redis;
+        this(redis::connectClient, channel -> "push:" + channel);
+    }
+
+    /**
+     * @param connect a new connection to Redis, or a cluster client
+     * @param key     the stream key of a channel: {@code push:<channel>}, on a cluster {@code push:{<channel>}}
+     */
+    StreamPublisher(Supplier<JedisCommands> connect, UnaryOperator<String> key) {
+        this.connect = connect;
+        this.key = key;
     }
 
     /** The payloads of the first {@code count} messages of a channel, in order. */
@@ -60,22 +72,23 @@ final class StreamPublisher implements AutoCloseable {
         while (true) {
             try {
                 if (jedis == null) {
-                    jedis = redis.connectClient();
+                    jedis = connect.get();
                 }
                 if (tried && newest(channel).equals(payload)) {
                     break;
                 }
                 tried = true;
-                id = (String) jedis.fcall("loompush_publish", List.of(PREFIX + channel), List.of(payload));
+                id = (String) jedis.fcall("loompush_publish", List.of(key.apply(channel)), List.of(payload));
                 break;
-            } catch (JedisConnectionException e) {
+            } catch (JedisConnectionException | JedisClusterOperationException e) {
                 // Applied or not: the stream says so once Redis answers again.
                 disconnect();
                 recoveries.incrementAndGet();
                 retryUntil(deadline, e);
             } catch (JedisDataException e) {
-                // Redis loading its append-only file answers LOADING and applies nothing.
-                if (e.getMessage() == null || !e.getMessage().startsWith("LOADING")) {
+                // Redis loading its append-only file answers LOADING, a cluster without a master for the
+                // slot CLUSTERDOWN; neither applies anything.
+                if (e.getMessage() == null || !(e.getMessage().startsWith("LOADING") || e.getMessage().startsWith("CLUSTERDOWN"))) {
                     throw e;
                 }
                 retryUntil(deadline, e);
@@ -148,15 +161,17 @@ final class StreamPublisher implements AutoCloseable {
 
     /** The payload of the newest entry of the channel's stream, or "" when it has none. */
     private String newest(String channel) {
-        var entries = jedis.xrevrange(PREFIX + channel, "+", "-", 1);
+        var entries = jedis.xrevrange(key.apply(channel), "+", "-", 1);
         return entries.isEmpty() ? "" : entries.getFirst().getFields().getOrDefault("d", "");
     }
 
     private void disconnect() {
         if (jedis != null) {
             try {
-                jedis.close();
-            } catch (RuntimeException e) {
+                if (jedis instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
                 // the connection is already broken
             }
             jedis = null;

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param redis        where Redis is, or null for the embedded broker
  * @param redisPrefix  what Redis channel names start with: {@code push:alice} for channel {@code alice}
  * @param subscriptionLinger how long a node stays subscribed to a channel nobody polls here any more
+ * @param redisPool    Redis command connections (publishes, stream reads); half of them at most read for coverage
  * @param maxHistoryBytes payload bytes the embedded history keeps over all channels; beyond, the oldest go
  * @param authKey      the key subscription tokens are checked with, or null when subscriptions need none
  * @param authOpen     the channels anyone may subscribe to when tokens are on
@@ -40,6 +41,7 @@ public record Config(
         RedisTarget redis,
         String redisPrefix,
         Duration subscriptionLinger,
+        int redisPool,
         long maxHistoryBytes,
         TokenKey authKey,
         ChannelPatterns authOpen,

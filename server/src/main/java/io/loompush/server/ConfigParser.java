@@ -25,6 +25,10 @@ final class ConfigParser {
     /** Descriptors kept back from {@code --max-connections auto} for the JVM, the listener and Redis. */
     static final int RESERVED_DESCRIPTORS = 100;
 
+    /** Measured: see the comment of RedisStreams' constructor. */
+    static final int DEFAULT_REDIS_POOL = 16;
+    static final int MAX_REDIS_POOL = 1024;
+
     /** @param value what the value is, for --help: N, DURATION, ADDRESS, ... */
     record Option(String flag, String value, String defaultValue, String help) {
         String env() {
@@ -53,10 +57,14 @@ final class ConfigParser {
             new Option("--allow-origin", "ORIGINS", "",
                     "origins that may subscribe from a browser (CORS; WebSocket origin check), comma-separated, or *"),
             new Option("--redis", "URL", "",
-                    "redis://[user:password@]host:port[/db] or rediss:// (TLS); empty: the embedded broker"),
+                    "redis://[user:password@]host:port[/db], rediss:// (TLS), or redis-cluster://[user:password@]host:port[,host:port…]"
+                            + " (the seed nodes of a Redis Cluster); empty: the embedded broker"),
             new Option("--redis-prefix", "PREFIX", "push:", "Redis channel of loompush channel C: PREFIX + C"),
             new Option("--subscription-linger", "DURATION", "30s",
                     "how long a node stays subscribed to a channel nobody polls here any more"),
+            new Option("--redis-pool", "N", String.valueOf(DEFAULT_REDIS_POOL),
+                    "Redis command connections for publishes and stream reads; at most half read for coverage at once"
+                            + " (1 to " + MAX_REDIS_POOL + ")"),
             new Option("--max-history-bytes", "N", "134217728",
                     "payload bytes kept in history over all channels; beyond, the oldest messages go first,"
                             + " and a poll that needed them gets gap:true (1 to 2^40)"),
@@ -124,6 +132,7 @@ final class ConfigParser {
                 redis(values.get("--redis")),
                 prefix(values.get("--redis-prefix")),
                 duration(values, "--subscription-linger", Duration.ZERO, Duration.ofHours(1)),
+                (int) integer(values, "--redis-pool", 1, MAX_REDIS_POOL),
                 integer(values, "--max-history-bytes", 1, 1L << 40),
                 tokenKey(values.get("--auth-jwt-secret"), values.get("--auth-jwt-key")),
                 authOpen(values),

@@ -72,8 +72,10 @@ public final class PushServer implements AutoCloseable {
                     config.maxHistoryBytes()).start();
             this.broker = new EmbeddedBroker(channels);
         } else {
-            var streams = new RedisStreams(config.redis(), config.redisPrefix(), config.history(), config.historyTtl());
-            var feed = new RedisFeed(config.redis(), streams, config.subscriptionLinger(), config.historyTtl());
+            var streams = new RedisStreams(config.redis(), config.redisPrefix(), config.history(), config.historyTtl(),
+                    config.redisPool());
+            var feed = new RedisFeed(config.redis(), streams, config.subscriptionLinger(), config.historyTtl(),
+                    Math.max(1, config.redisPool() / 2));
             this.channels = new Channels(ids, feed, clock, config.history(), config.historyTtl(),
                     config.maxHistoryBytes()).start();
             feed.start(channels);

@@ -100,9 +100,21 @@ class ConfigParserTest {
         assertNull(parse(Map.of()).redis());
         assertEquals("push:", parse(Map.of()).redisPrefix());
         assertEquals(Duration.ofSeconds(30), parse(Map.of()).subscriptionLinger());
-        assertEquals(6380, parse(Map.of("LOOMPUSH_REDIS", "redis://h:6380")).redis().port());
+        assertEquals(6380, parse(Map.of("LOOMPUSH_REDIS", "redis://h:6380")).redis().nodes().getFirst().port());
+        assertTrue(parse(Map.of(), "--redis", "redis-cluster://h:7000,k:7001").redis().cluster());
         assertTrue(refusal("--redis", "http://h").startsWith("--redis: "));
         assertTrue(refusal("--redis-prefix", "a b").startsWith("--redis-prefix: "));
+    }
+
+    @Test
+    void theRedisPoolIsBoundedAtOneAndItsMaximum() throws ConfigException {
+        assertEquals(ConfigParser.DEFAULT_REDIS_POOL, parse(Map.of()).redisPool());
+        assertEquals(1, parse(Map.of(), "--redis-pool", "1").redisPool());
+        assertTrue(refusal("--redis-pool", "0").startsWith("--redis-pool:"));
+        assertEquals(ConfigParser.MAX_REDIS_POOL,
+                parse(Map.of(), "--redis-pool", String.valueOf(ConfigParser.MAX_REDIS_POOL)).redisPool());
+        assertTrue(refusal("--redis-pool", String.valueOf(ConfigParser.MAX_REDIS_POOL + 1)).startsWith("--redis-pool:"));
+        assertEquals(32, parse(Map.of("LOOMPUSH_REDIS_POOL", "32")).redisPool());
     }
 
     @Test

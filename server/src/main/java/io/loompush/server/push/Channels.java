@@ -185,8 +185,10 @@ public final class Channels implements AutoCloseable {
     /**
      * Forgets the channel's copy of its history (it no longer continues the
      * shared one) and signals its held polls to look again.
+     *
+     * @return the held polls signalled
      */
-    public void reset(String name, long at) {
+    public int reset(String name, long at) {
         var woken = new Mailbox[][] {new Mailbox[0]};
         map.computeIfPresent(name, (key, channel) -> {
             var before = Tally.of(channel);
@@ -196,6 +198,7 @@ public final class Channels implements AutoCloseable {
             return removeIfIdle(channel);
         });
         signal(woken[0]);
+        return woken[0].length;
     }
 
     /**

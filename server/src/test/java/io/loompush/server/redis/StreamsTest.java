@@ -83,9 +83,15 @@ class StreamsTest {
 
     @Test
     void theLibraryCarriesThisServersDefaults() {
-        String library = RedisStreams.library(500, Duration.ofSeconds(90));
+        String library = RedisStreams.library(500, Duration.ofSeconds(90), false);
         assertTrue(library.startsWith("#!lua name=loompush"));
         assertTrue(library.contains("local DEFAULT_MAXLEN = 500"));
         assertTrue(library.contains("local DEFAULT_TTL_MS = 90000"));
+        assertTrue(library.contains("local NOTIFY = 'PUBLISH'"));
+    }
+
+    @Test
+    void onAClusterTheLibraryNotifiesInsideTheShard() {
+        assertTrue(RedisStreams.library(500, Duration.ofSeconds(90), true).contains("local NOTIFY = 'SPUBLISH'"));
     }
 }
