@@ -253,10 +253,17 @@ final class Simulation {
         }
     }
 
-    /** Whether the server's stats count every client's poll as held; true without stats. */
+    /**
+     * Whether the server's stats count every client's poll as held; true without stats. A stream
+     * is no held poll: for one, every client's connection open is what the stats can tell.
+     */
     private boolean serverHolds() {
         if (config.statsPath() == null) {
             return true;
+        }
+        if (config.transport().stream()) {
+            Long open = statsFigure("connections");
+            return open != null && open >= baselineConnections + config.clients();
         }
         Long held = statsFigure("held");
         return held != null && held >= baselineHeld + config.clients();

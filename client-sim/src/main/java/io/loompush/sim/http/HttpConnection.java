@@ -37,6 +37,12 @@ public final class HttpConnection implements AutoCloseable {
      */
     public static HttpConnection open(InetSocketAddress target, InetAddress source, Duration connectTimeout,
                                       Duration readTimeout) throws IOException {
+        return new HttpConnection(connect(target, source, connectTimeout, readTimeout));
+    }
+
+    /** A connected socket, as {@link #open} makes it: bound to {@code source}, no Nagle, reads bounded by {@code readTimeout}. */
+    public static Socket connect(InetSocketAddress target, InetAddress source, Duration connectTimeout,
+                                 Duration readTimeout) throws IOException {
         var socket = new Socket();
         try {
             if (source != null) {
@@ -45,7 +51,7 @@ public final class HttpConnection implements AutoCloseable {
             socket.connect(target, (int) connectTimeout.toMillis());
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) readTimeout.toMillis());
-            return new HttpConnection(socket);
+            return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
