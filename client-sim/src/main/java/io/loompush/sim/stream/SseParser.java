@@ -38,11 +38,11 @@ public final class SseParser {
             if (next < 0) {
                 return null;
             }
-            if (end == at) {
-                return new Parsed(new SseEvent(id, type, text == null ? null : text.toString()), next - from);
-            }
             if (next - from > maxEventBytes) {
                 throw new MalformedResponseException("event over " + maxEventBytes + " bytes");
+            }
+            if (end == at) {
+                return new Parsed(new SseEvent(id, type, text == null ? null : text.toString()), next - from);
             }
             String line = new String(data, at, end - at, StandardCharsets.UTF_8);
             at = next;
