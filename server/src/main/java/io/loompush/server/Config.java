@@ -15,6 +15,7 @@ import java.util.Map;
  * @param redis        where Redis is, or null for the embedded broker
  * @param redisPrefix  what Redis channel names start with: {@code push:alice} for channel {@code alice}
  * @param subscriptionLinger how long a node stays subscribed to a channel nobody polls here any more
+ * @param heartbeat   how often an idle SSE stream gets a comment and a WebSocket a ping
  */
 public record Config(
         InetAddress host,
@@ -32,7 +33,8 @@ public record Config(
         List<String> allowOrigins,
         RedisTarget redis,
         String redisPrefix,
-        Duration subscriptionLinger) {
+        Duration subscriptionLinger,
+        Duration heartbeat) {
 
     /** The longest hold a client may ask for with {@code timeout}. */
     public static final Duration MAX_POLL_TIMEOUT = Duration.ofSeconds(120);

@@ -50,7 +50,9 @@ final class ConfigParser {
                     "redis://[user:password@]host:port[/db] or rediss:// (TLS); empty: the embedded broker"),
             new Option("--redis-prefix", "PREFIX", "push:", "Redis channel of loompush channel C: PREFIX + C"),
             new Option("--subscription-linger", "DURATION", "30s",
-                    "how long a node stays subscribed to a channel nobody polls here any more"));
+                    "how long a node stays subscribed to a channel nobody polls here any more"),
+            new Option("--heartbeat", "DURATION", "15s",
+                    "how often an idle SSE stream gets a comment and a WebSocket a ping (1s to 1h)"));
 
     /** Assumed where the JVM cannot tell the open-files limit (not Unix). */
     private static final long UNKNOWN_OPEN_FILES_LIMIT = 10_000;
@@ -102,12 +104,13 @@ final class ConfigParser {
                 origins(values.get("--allow-origin")),
                 redis(values.get("--redis")),
                 prefix(values.get("--redis-prefix")),
-                duration(values, "--subscription-linger", Duration.ZERO, Duration.ofHours(1)));
+                duration(values, "--subscription-linger", Duration.ZERO, Duration.ofHours(1)),
+                duration(values, "--heartbeat", Duration.ofSeconds(1), Duration.ofHours(1)));
     }
 
     static String help(long openFilesLimit) {
         var out = new StringBuilder("""
-                loompush: a long-poll push server on virtual threads.
+                loompush: a push server on virtual threads: long-poll, Server-Sent Events, WebSocket.
 
                 Usage: java -jar loompush-server.jar [options]
 

@@ -3,6 +3,7 @@ package io.loompush.server;
 import io.loompush.server.Router.Answer;
 import io.loompush.server.Router.Exchange;
 import io.loompush.server.Router.Hold;
+import io.loompush.server.Router.Open;
 import io.loompush.server.http.HttpError;
 import io.loompush.server.http.Limits;
 import io.loompush.server.http.RequestReader;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * its answer, before it reads the client's next poll: in a fan-out that poll
  * is then most often there already, and the thread does not park at all.
  *
+ * <p>A stream (SSE, WebSocket) moves to a fresh thread the same way, and
+ * that thread serves it until the connection ends ({@link Stream}).
+ *
  * <p>While a poll is held, the connection's {@link Link} watches the socket:
  * a client that closes is seen at once ({@link #gone}), and the hold's
  * timeout is the link's deadline, swept by the {@link IoLoop}. Every way out
@@ -56,8 +60,8 @@ final class Connection implements Runnable, Poller.Client {
     private static final int PEEK_BYTES = 512;
 
     /** What every connection shares: one instance per server. */
-    record Shared(Router router, PollHandler polls, Counters counters, Semaphore permits, Limits limits,
-                  Duration headerTimeout, Duration writeTimeout, IoLoop io, ThreadFactory threads) {}
+    record Shared(Router router, PollHandler polls, StreamHandler streams, Counters counters, Semaphore permits,
+                  Limits limits, Duration headerTimeout, Duration writeTimeout, IoLoop io, ThreadFactory threads) {}
 
     /** The socket's descriptor, until {@link #open} hands it to the link. */
     private final int fd;
@@ -69,6 +73,8 @@ final class Connection implements Runnable, Poller.Client {
     private boolean inFlight;
     /** The poll handed from the thread that read it to the thread that holds it. */
     private PollSpec toHold;
+    /** The same for a stream, which then has the connection to itself until it ends. */
+    private StreamHandler.Spec toStream;
 
     Connection(int fd, Shared shared) {
         this.fd = fd;
@@ -101,6 +107,10 @@ final class Connection implements Runnable, Poller.Client {
         if (link == null) {
             open();
         }
+        if (toStream != null) {
+            shared.streams().run(toStream, link, reader.takeBuffered());
+            return false;
+        }
         if (toHold != null) {
             PollSpec spec = toHold;
             toHold = null;
@@ -128,6 +138,11 @@ final class Connection implements Runnable, Poller.Client {
                 }
                 case Hold(PollSpec spec) -> {
                     toHold = spec;
+                    shared.threads().newThread(this).start();
+                    return true;
+                }
+                case Open(StreamHandler.Spec spec) -> {
+                    toStream = spec;
                     shared.threads().newThread(this).start();
                     return true;
                 }

@@ -9,7 +9,11 @@ final class Counters {
     final AtomicInteger held = new AtomicInteger();
     /** Connection threads alive: one per connection, two for a moment while a poll moves to its holding thread. */
     final AtomicInteger threads = new AtomicInteger();
-    /** Requests read and not yet answered: what a drain waits for. */
+    /** Open Server-Sent Events streams. */
+    final AtomicInteger sse = new AtomicInteger();
+    /** Open WebSockets. */
+    final AtomicInteger ws = new AtomicInteger();
+    /** Requests read and not yet answered (a stream until it ends): what a drain waits for. */
     final AtomicInteger inFlight = new AtomicInteger();
     final LongAdder published = new LongAdder();
     final LongAdder delivered = new LongAdder();

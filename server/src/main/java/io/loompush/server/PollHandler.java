@@ -1,7 +1,6 @@
 package io.loompush.server;
 
 import io.loompush.server.http.HttpError;
-import io.loompush.server.http.Json;
 import io.loompush.server.http.Request;
 import io.loompush.server.http.Response;
 import io.loompush.server.push.Batch;
@@ -12,8 +11,6 @@ import io.loompush.server.push.Message;
 import io.loompush.server.push.Position;
 import io.loompush.server.push.Poller;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -34,10 +31,8 @@ final class PollHandler {
     private final Poller poller;
     private final Counters counters;
     private final BooleanSupplier draining;
-    /** The last answer that carried one message and nothing else: see {@link #answer}. */
-    private volatile SharedAnswer lastShared;
-
-    private record SharedAnswer(Message message, Response response) {}
+    /** The answer a fan-out's polls share: one message on its only channel, its id the cursor. */
+    private final FanOut<Response> fanOut = new FanOut<>(m -> Response.json(200, AnswerJson.answer(m)));
 
     PollHandler(Config config, Channels channels, Counters counters, BooleanSupplier draining) {
         this.config = config;
@@ -49,6 +44,14 @@ final class PollHandler {
 
     /** @param list the path after {@code /poll/}, still percent-encoded */
     PollSpec parse(Request request, String list) throws HttpError {
+        return parse(request, list, false);
+    }
+
+    /**
+     * @param list   the path after the transport's prefix, still percent-encoded
+     * @param stream a stream's subscription (SSE, WebSocket): no {@code timeout}, no keep-alive
+     */
+    PollSpec parse(Request request, String list, boolean stream) throws HttpError {
         var names = new TreeSet<String>();
         String[] parts = list.split(",", -1);
         if (parts.length > MAX_CHANNELS) {
@@ -62,7 +65,7 @@ final class PollHandler {
             names.add(name);
         }
         Map<String, String> query = Query.parse(request.query());
-        Duration timeout = query.containsKey("timeout")
+        Duration timeout = stream ? Duration.ZERO : query.containsKey("timeout")
                 ? TIMEOUTS[(int) number(query, "timeout", 0, 0, Config.MAX_POLL_TIMEOUT.toSeconds())]
                 : config.pollTimeout();
         int max = (int) number(query, "max", DEFAULT_MAX, 1, MAX_MAX);
@@ -86,7 +89,7 @@ final class PollHandler {
                 open[i] = epochs[i].equals(Cursor.NO_EPOCH);
             }
         }
-        return new PollSpec(channelNames, epochs, since, open, timeout, max, request.keepAlive(),
+        return new PollSpec(channelNames, epochs, since, open, timeout, max, !stream && request.keepAlive(),
                 allowOrigin(request.headers().first("Origin")), request.method().equals("HEAD"));
     }
 
@@ -120,55 +123,10 @@ final class PollHandler {
         return spec.keepAlive() && !draining.getAsBoolean() ? response : response.closing();
     }
 
-    /**
-     * The answer; in a fan-out, the one built for the first poll it answered.
-     * A poll that gets exactly one message, on its only channel, without a gap,
-     * gets a body that depends on the message alone (its cursor is the
-     * message's id), so the 19,000 polls of a fan-out share one body instead of
-     * each building its own.
-     */
+    /** The answer; in a fan-out, the one built for the first poll it answered (see {@link FanOut}). */
     private Response answer(Batch batch, String[] channels) {
-        Message m = onlyMessage(batch, channels);
-        if (m == null) {
-            return Response.json(200, json(batch, channels));
-        }
-        SharedAnswer shared = lastShared;
-        if (shared != null && shared.message() == m) {
-            return shared.response();
-        }
-        var response = Response.json(200, json(batch, channels));
-        lastShared = new SharedAnswer(m, response);
-        return response;
-    }
-
-    /** The answer's one message when its body depends on that message alone (see {@link #answer}), else null. */
-    private static Message onlyMessage(Batch batch, String[] channels) {
-        if (batch.messages().size() != 1 || channels.length != 1 || batch.gap()) {
-            return null;
-        }
-        Message m = batch.messages().getFirst();
-        return batch.positions()[0] == m.seq() && batch.epochs()[0].equals(m.epoch()) ? m : null;
-    }
-
-    private String json(Batch batch, String[] channels) {
-        var json = new StringBuilder(64 + batch.messages().size() * 96);
-        json.append("{\"cursor\":\"")
-                .append(new Cursor(batch.epochs(), batch.positions()).format(Arrays.asList(channels)))
-                .append("\",\"messages\":[");
-        String separator = "";
-        for (Message m : batch.messages()) {
-            json.append(separator).append("{\"channel\":");
-            Json.appendString(json, m.channel());
-            json.append(",\"id\":\"").append(m.id()).append("\",\"data\":");
-            int dataAt = json.length() - 8;
-            if (!Json.appendUtf8(json, m.data())) {
-                json.setLength(dataAt);
-                json.append(",\"data_b64\":\"").append(Base64.getEncoder().encodeToString(m.data())).append('"');
-            }
-            json.append('}');
-            separator = ",";
-        }
-        return json.append("],\"gap\":").append(batch.gap()).append('}').toString();
+        Message m = AnswerJson.onlyMessage(batch, channels);
+        return m == null ? Response.json(200, AnswerJson.answer(batch, channels)) : fanOut.answer(m);
     }
 
     /**
@@ -194,7 +152,8 @@ final class PollHandler {
         }
     }
 
-    private String allowOrigin(String origin) {
+    /** The origin to allow in CORS, or null: an allowed request {@code Origin}, or none. */
+    String allowOrigin(String origin) {
         if (origin == null) {
             return null;
         }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   running ──drain()──> draining ──every connection closed, a quiet second, or the drain timeout──> stopped
- *            listener closed, held polls woken and answered with Connection: close
+ *            listener closed, held polls woken and answered with Connection: close,
+ *            SSE streams ended, WebSockets closed with 1001
  * </pre>
  */
 public final class PushServer implements AutoCloseable {
@@ -76,9 +77,10 @@ public final class PushServer implements AutoCloseable {
             this.broker = new RedisBroker(streams, feed);
         }
         var polls = new PollHandler(config, channels, counters, this::draining);
-        var router = new Router(polls, new PublishHandler(config, broker, counters), this::stats,
+        var streams = new StreamHandler(config, polls, channels, counters, this::draining);
+        var router = new Router(polls, streams, new PublishHandler(config, broker, counters), this::stats,
                 this::draining, broker::reachable);
-        this.shared = new Connection.Shared(router, polls, counters, permits,
+        this.shared = new Connection.Shared(router, polls, streams, counters, permits,
                 Limits.withMaxBody(config.maxMessageBytes()), config.headerTimeout(), config.writeTimeout(), io,
                 connectionThreads);
         this.memory = new MemoryProbe();
@@ -110,7 +112,7 @@ public final class PushServer implements AutoCloseable {
 
     Stats stats() {
         int connections = counters.connections.get();
-        return new Stats(connections, counters.held.get(), channels.channelCount(), channels.mailboxCount(),
+        return new Stats(connections, counters.held.get(), counters.sse.get(), counters.ws.get(), channels.channelCount(), channels.mailboxCount(),
                 channels.historyEntries(), channels.historyBytes(), counters.published.sum(),
                 counters.delivered.sum(), counters.threads.get(), draining,
                 memory.read(connections), broker.statsJson());

@@ -4,6 +4,7 @@ import io.loompush.server.http.HttpError;
 import io.loompush.server.http.Request;
 import io.loompush.server.http.Response;
 import io.loompush.server.net.Link;
+import io.loompush.server.ws.Handshake;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,27 +17,34 @@ import java.util.function.Supplier;
  * a {@link Hold}, so that the request itself is garbage before the poll parks.
  */
 final class Router {
-    sealed interface Exchange permits Answer, Hold {}
+    sealed interface Exchange permits Answer, Hold, Open {}
 
     record Answer(Response response) implements Exchange {}
 
     record Hold(PollSpec spec) implements Exchange {}
+
+    /** A stream to open: the connection is the stream's from then on. */
+    record Open(StreamHandler.Spec spec) implements Exchange {}
 
     /** The methods of RFC 9110: a wrong one of these is 405, anything else 501. */
     private static final Set<String> KNOWN_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
     private static final String POLL = "/poll/";
     private static final String PUBLISH = "/publish/";
+    private static final String SSE = "/sse/";
+    private static final String WS = "/ws/";
 
     private final PollHandler polls;
+    private final StreamHandler streams;
     private final PublishHandler publishes;
     private final Supplier<Stats> stats;
     private final BooleanSupplier draining;
     private final BooleanSupplier brokerReachable;
 
-    Router(PollHandler polls, PublishHandler publishes, Supplier<Stats> stats, BooleanSupplier draining,
-           BooleanSupplier brokerReachable) {
+    Router(PollHandler polls, StreamHandler streams, PublishHandler publishes, Supplier<Stats> stats,
+           BooleanSupplier draining, BooleanSupplier brokerReachable) {
         this.polls = polls;
+        this.streams = streams;
         this.publishes = publishes;
         this.stats = stats;
         this.draining = draining;
@@ -54,6 +62,8 @@ final class Router {
                 error = error.withHeader("Allow", request.path().startsWith(PUBLISH) ? "POST" : "GET, HEAD");
             } else if (e.status() == 401) {
                 error = error.withHeader("WWW-Authenticate", "Bearer");
+            } else if (e.status() == 426) {
+                error = error.withHeader("Sec-WebSocket-Version", Handshake.VERSION);
             }
             exchange = new Answer(error);
         }
@@ -72,6 +82,14 @@ final class Router {
         if (path.startsWith(POLL)) {
             allow(method, "GET");
             return new Hold(polls.parse(request, path.substring(POLL.length())));
+        }
+        if (path.startsWith(SSE)) {
+            allow(method, "GET");
+            return new Open(streams.parse(request, path.substring(SSE.length()), StreamHandler.Transport.SSE));
+        }
+        if (path.startsWith(WS)) {
+            // The handshake's own rules: anything but a GET upgrade is 400 (RFC 6455 section 4.2.1).
+            return new Open(streams.parse(request, path.substring(WS.length()), StreamHandler.Transport.WS));
         }
         if (path.startsWith(PUBLISH)) {
             allow(method, "POST");

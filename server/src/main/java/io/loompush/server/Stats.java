@@ -3,10 +3,12 @@ package io.loompush.server;
 /**
  * One reading of the server's figures, as /stats JSON or /metrics text.
  *
+ * @param sse            open Server-Sent Events streams
+ * @param ws             open WebSockets
  * @param connectionThreads the connections' virtual threads alive now, counted as they start and end
  * @param brokerJson     the broker's own figures as a JSON object (Redis), or null
  */
-record Stats(int connections, int held, int channels, int mailboxes, long historyEntries, long historyBytes,
+record Stats(int connections, int held, int sse, int ws, int channels, int mailboxes, long historyEntries, long historyBytes,
              long published, long delivered, int connectionThreads, boolean draining, MemoryProbe.Memory memory,
              String brokerJson) {
 
@@ -14,6 +16,7 @@ record Stats(int connections, int held, int channels, int mailboxes, long histor
         var m = memory;
         return "{\"connections\":" + connections
                 + ",\"held\":" + held
+                + ",\"streams\":{\"sse\":" + sse + ",\"ws\":" + ws + "}"
                 + ",\"channels\":" + channels
                 + ",\"mailboxes\":" + mailboxes
                 + ",\"historyEntries\":" + historyEntries
@@ -46,6 +49,8 @@ record Stats(int connections, int held, int channels, int mailboxes, long histor
         var out = new StringBuilder(2048);
         gauge(out, "loompush_connections", "Open client connections", connections);
         gauge(out, "loompush_held_polls", "Polls waiting for a message", held);
+        gauge(out, "loompush_sse_streams", "Open Server-Sent Events streams", sse);
+        gauge(out, "loompush_websockets", "Open WebSockets", ws);
         gauge(out, "loompush_channels", "Channels with history or held polls", channels);
         gauge(out, "loompush_mailboxes", "Mailboxes registered on channels", mailboxes);
         gauge(out, "loompush_history_entries", "Messages kept in history", historyEntries);

@@ -10,7 +10,7 @@ class StatsTest {
     private static Stats withPerConnection(Long heap, Long rss, Long kernel) {
         var memory = new MemoryProbe.Memory(40_000_000, 64_000_000, 90_000_000L, 0, 0, 30_000_000, 60_000_000L,
                 heap, rss, 4_000_000L, kernel);
-        return new Stats(MemoryProbe.MIN_CONNECTIONS, 0, 0, 0, 0, 0, 0, 0, 0, false, memory, null);
+        return new Stats(MemoryProbe.MIN_CONNECTIONS, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, memory, null);
     }
 
     @Test

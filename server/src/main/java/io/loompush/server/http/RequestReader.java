@@ -158,6 +158,17 @@ public final class RequestReader {
     }
 
     /**
+     * Takes the bytes read past the last request, for the protocol the
+     * connection switches to (a WebSocket's first frames); empty when none.
+     */
+    public byte[] takeBuffered() {
+        byte[] rest = buf == null ? new byte[0] : Arrays.copyOfRange(buf, start, end);
+        buf = null;
+        start = end = 0;
+        return rest;
+    }
+
+    /**
      * Takes what the client has sent so far, without waiting, so that the
      * connection can wait for its next request where its stack is shallow.
      * A buffer it needed for nothing is dropped again: a connection that

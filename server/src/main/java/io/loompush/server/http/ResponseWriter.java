@@ -47,6 +47,7 @@ public final class ResponseWriter {
             case 408 -> "Request Timeout";
             case 413 -> "Content Too Large";
             case 417 -> "Expectation Failed";
+            case 426 -> "Upgrade Required";
             case 414 -> "URI Too Long";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";

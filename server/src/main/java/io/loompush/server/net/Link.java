@@ -167,6 +167,33 @@ public final class Link extends InputStream {
         }
     }
 
+    /**
+     * Ends the sending side (the client reads what was written, then the end)
+     * and reads what the client still sends until it closes too, at most until
+     * the deadline. Why: closing a socket with unread bytes in it resets the
+     * connection, and a reset can reach the client before the last frame it
+     * was meant to read, such as a WebSocket close that says why.
+     */
+    public void finish(long deadlineNanos) throws IOException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            Sys.shutdown(fd, Sys.SHUT_WR);
+        }
+        deadline(deadlineNanos);
+        var discard = new byte[512];
+        try {
+            while (read(discard, 0, discard.length) >= 0) {
+                // dropped: the client's last frames, nobody reads them any more
+            }
+        } catch (SocketTimeoutException e) {
+            // the client did not close in time: the close that follows may reset it
+        } finally {
+            deadline = 0;
+        }
+    }
+
     /** Tells the watcher when the client's socket turns readable, and when the deadline passes. */
     public void watch(Watcher w, long deadlineNanos) throws IOException {
         watcher = w;

@@ -32,6 +32,7 @@ final class Sys {
     static final int SO_REUSEADDR = 2;
     static final int IPPROTO_TCP = 6;
     static final int TCP_NODELAY = 1;
+    static final int SHUT_WR = 1;
     static final int SHUT_RDWR = 2;
     static final int MSG_NOSIGNAL = 0x4000;
 
@@ -165,8 +166,13 @@ final class Sys {
     }
 
     static int shutdown(int fd) {
+        return shutdown(fd, SHUT_RDWR);
+    }
+
+    /** @param how {@link #SHUT_WR} or {@link #SHUT_RDWR} */
+    static int shutdown(int fd, int how) {
         try {
-            return (int) SHUTDOWN.invokeExact(fd, SHUT_RDWR);
+            return (int) SHUTDOWN.invokeExact(fd, how);
         } catch (Throwable e) {
             throw rethrow(e);
         }

@@ -6,9 +6,22 @@ import java.util.List;
 
 /**
  * One poll's answer: the messages, the cursor's epochs and positions (in the
- * order of the poll's channels) and whether a gap was seen.
+ * order of the poll's channels) and which channels it reports a gap on.
+ *
+ * @param carried how many of the messages, at the start, were carried outside any history (a plain Redis
+ *                PUBLISH): they move no position
  */
-public record Batch(List<Message> messages, String[] epochs, long[] positions, boolean gap) {
+public record Batch(List<Message> messages, int carried, String[] epochs, long[] positions, boolean[] gaps) {
+
+    /** Whether the answer reports a gap on any of its channels: the poll answer's {@code gap}. */
+    public boolean gap() {
+        for (boolean g : gaps) {
+            if (g) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * Merges the looks at a poll's channels: at most {@code max} messages, in
@@ -37,14 +50,14 @@ public record Batch(List<Message> messages, String[] epochs, long[] positions, b
         }
         var answerEpochs = new String[looks.length];
         long[] positions = new long[looks.length];
-        boolean gap = false;
+        boolean[] gaps = new boolean[looks.length];
         for (int i = 0; i < looks.length; i++) {
             Look look = looks[i];
             Message last = lastOf(messages, carried.size(), look.channel());
             if (look.messages().isEmpty()) {
                 answerEpochs[i] = look.epoch();
                 positions[i] = look.position();
-                gap |= look.gap();
+                gaps[i] = look.gap();
             } else if (last == null) {
                 // max cut all of this channel's messages: it stays where it was, and so does its gap,
                 // which the answer that moves it past the gap reports.
@@ -53,10 +66,10 @@ public record Batch(List<Message> messages, String[] epochs, long[] positions, b
             } else {
                 answerEpochs[i] = last.epoch();
                 positions[i] = last.seq();
-                gap |= look.gap();
+                gaps[i] = look.gap();
             }
         }
-        return new Batch(List.copyOf(messages), answerEpochs, positions, gap);
+        return new Batch(List.copyOf(messages), Math.min(carried.size(), messages.size()), answerEpochs, positions, gaps);
     }
 
     /** The channel's last message in the answer, not counting the carried ones. */
