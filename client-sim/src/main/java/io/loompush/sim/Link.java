@@ -31,6 +31,12 @@ sealed interface Link extends AutoCloseable permits PollLink, SseLink, WsLink {
     void send(Poll poll, String cursor) throws IOException;
 
     /**
+     * Whether the server holds this client's subscription while the next read waits: a sent poll,
+     * or a stream whose opening came back; a stream's opening itself is not held yet.
+     */
+    boolean subscribed();
+
+    /**
      * The next answer. A stream's first is its opening: no messages, the cursor unchanged,
      * or the refusal of its request.
      *

@@ -21,6 +21,11 @@ final class PollLink implements Link {
     }
 
     @Override
+    public boolean subscribed() {
+        return true;
+    }
+
+    @Override
     public Reply read(String cursor) throws IOException {
         var response = connection.read();
         return new Reply(protocol.answer(response, cursor), response.header("Retry-After"), response.keepAlive());

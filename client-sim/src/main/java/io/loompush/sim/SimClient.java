@@ -150,12 +150,16 @@ final class SimClient implements Runnable {
         var poll = new Poll(name(), config.sharedChannels(), config.target().host(), timeout);
         var c = connection;
         Link.Reply reply;
-        fleet.tally().held.increment();
+        boolean holding = false;
         try {
             c.send(poll, cursor);
             if (connectionEpoch > resumedEpoch) {
                 resumedEpoch = connectionEpoch;
                 fleet.tally().resumed.increment();
+            }
+            holding = c.subscribed();
+            if (holding) {
+                fleet.tally().held.increment();
             }
             reply = c.read(cursor);
         } catch (IOException e) {
@@ -167,7 +171,9 @@ final class SimClient implements Runnable {
             }
             return Next.BACK_OFF;
         } finally {
-            fleet.tally().held.decrement();
+            if (holding) {
+                fleet.tally().held.decrement();
+            }
         }
         long receivedAt = Micros.now();
         switch (reply.answer()) {

@@ -31,6 +31,11 @@ final class SseLink implements Link {
     }
 
     @Override
+    public boolean subscribed() {
+        return reader != null;
+    }
+
+    @Override
     public Reply read(String cursor) throws IOException {
         if (reader == null) {
             HttpResponse head = connection.readHead(200);

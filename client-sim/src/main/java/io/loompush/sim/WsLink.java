@@ -40,6 +40,11 @@ final class WsLink implements Link {
     }
 
     @Override
+    public boolean subscribed() {
+        return reader != null;
+    }
+
+    @Override
     public Reply read(String cursor) throws IOException {
         if (reader == null) {
             HttpResponse head = connection.readHead(101);
