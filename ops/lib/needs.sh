@@ -17,6 +17,8 @@ need() { # ID PHASE APT-PACKAGE DNF-PACKAGE WHAT  (- where the platform has no p
 need jdk       build jdk                java-25-openjdk-devel "a JDK 25"
 need maven     build maven              maven                 "Maven"
 need redis     it    redis-server       redis                 "redis-server, or a Docker engine (the Redis integration tests)"
+need chromium  it    chromium           chromium              "Chromium (the browser test, BrowserIT)"
+need chromedriver it chromium-driver    chromedriver          "chromedriver (Selenium drives Chromium through it in BrowserIT)"
 need nginx     smoke nginx-light        nginx                 "nginx (the nchan peer)"
 need nchan     smoke libnginx-mod-nchan -                     "nginx's Nchan module (the nchan peer)"
 need redis-bin smoke redis-server       redis                 "redis-server (the seed-node peer's Redis)"
@@ -37,6 +39,8 @@ needs_has() { # ID: whether that piece is there
         jdk) find_jdk25 >/dev/null 2>&1 ;;
         maven) command -v mvn >/dev/null ;;
         redis) command -v redis-server >/dev/null || docker_answers ;;
+        chromium) command -v chromium >/dev/null || command -v chromium-browser >/dev/null ;;
+        chromedriver) command -v chromedriver >/dev/null ;;
         nginx) command -v nginx >/dev/null ;;
         nchan) [ -f "$nchan_module" ] ;;
         redis-bin) command -v redis-server >/dev/null ;;

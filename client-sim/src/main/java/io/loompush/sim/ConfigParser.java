@@ -64,6 +64,9 @@ final class ConfigParser {
             new Option("--redis", "URL", "redis://127.0.0.1:6379", "the Redis the publisher publishes to (loompush: FCALL loompush_publish; seed-node: PUBLISH)"),
             new Option("--redis-prefix", "PREFIX", "push:", "Redis channel of channel C: PREFIX + C"),
             new Option("--publish-token", "TOKEN", "none", "bearer token for HTTP publish"),
+            new Option("--token", "TOKEN", "none",
+                    "loompush: the subscription token (JWT) every client sends with every poll or stream request as "
+                            + "Authorization: Bearer"),
             Option.derived("--rate", "N", "unicast and reconnect 1000, active 0",
                     "messages per second (0: as fast as the publishers go)"),
             new Option("--rounds", "N", "5", "fanout: messages to each shared channel, one round after another"),
@@ -124,6 +127,7 @@ final class ConfigParser {
                 RedisAddress.parse(values.get("--redis"), "--redis"),
                 prefix(values.get("--redis-prefix")),
                 values.get("--publish-token").equals("none") ? null : values.get("--publish-token"),
+                token(values.get("--token"), protocol),
                 (int) integer(values.getOrDefault("--rate", mode == Mode.ACTIVE ? "0" : "1000"), "--rate", 0, 1_000_000),
                 (int) integer(values, "--rounds", 1, 1_000_000),
                 cutAt(values, mode),
@@ -213,6 +217,19 @@ final class ConfigParser {
             }
         }
         throw new UsageException("--mode: expected idle, active, fanout, unicast, connect or reconnect, got '" + value + "'");
+    }
+
+    private static String token(String value, Protocol protocol) throws UsageException {
+        if (value.equals("none")) {
+            return null;
+        }
+        if (!protocol.name().equals("loompush")) {
+            throw new UsageException("--token: " + protocol.name() + " takes no subscription token");
+        }
+        if (!value.matches("[A-Za-z0-9._-]+")) {
+            throw new UsageException("--token: a JWT is base64url parts joined by dots");
+        }
+        return value;
     }
 
     private static Protocol protocol(String value) throws UsageException {

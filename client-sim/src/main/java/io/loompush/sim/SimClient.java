@@ -147,7 +147,7 @@ final class SimClient implements Runnable {
         // have no position to resume from, and what came meanwhile would count as lost. So in reconnect mode
         // the first poll asks for no hold and answers at once with a cursor (a seed-node hold is at least 1 s).
         long timeout = !positioned && config.mode() == Mode.RECONNECT ? 0 : config.pollTimeout().toSeconds();
-        var poll = new Poll(name(), config.sharedChannels(), config.target().host(), timeout);
+        var poll = new Poll(name(), config.sharedChannels(), config.target().host(), timeout, config.token());
         var c = connection;
         Link.Reply reply;
         boolean holding = false;

@@ -45,6 +45,7 @@ record SimConfig(
         RedisAddress redis,
         String redisPrefix,
         String publishToken,
+        String token,
         int rate,
         int rounds,
         Duration cutAt,

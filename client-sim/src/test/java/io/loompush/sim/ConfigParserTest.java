@@ -54,6 +54,14 @@ class ConfigParserTest {
     }
 
     @Test
+    void aSubscriptionTokenIsForLoompushOnly() throws Exception {
+        assertNull(parse().token());
+        assertEquals("aaa.bbb.ccc", parse("--token", "aaa.bbb.ccc").token());
+        assertEquals("--token: nchan takes no subscription token", refusal("--protocol", "nchan", "--token", "a.b.c"));
+        assertEquals("--token: a JWT is base64url parts joined by dots", refusal("--token", "a b"));
+    }
+
+    @Test
     void refusesUnknownFlagsAndMissingOrRepeatedValues() {
         assertEquals("unknown option '--conections' (see --help)", refusal("--conections", "5"));
         assertEquals("--clients: missing value", refusal("--clients"));

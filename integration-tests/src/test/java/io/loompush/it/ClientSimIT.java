@@ -44,6 +44,22 @@ class ClientSimIT {
         }
     }
 
+    /** What ops/bench --tokens runs: every poll carries a token, which the server checks from its cache. */
+    @Test
+    @Timeout(150)
+    void withTokensOnEveryClientPollsWithItsTokenAndGetsEveryMessage(@TempDir Path dir) throws Exception {
+        String secret = "client-sim-it-secret-of-32-bytes-or-more";
+        try (var server = TestServer.start("--auth-jwt-secret", secret)) {
+            String token = Jwt.hs256(secret, Jwt.claims(Jwt.nowSeconds() + 3600, "*"));
+            var figures = simulate(dir, server.port(), CLIENTS, "--mode", "unicast", "--rate", "500", "--duration", "2s",
+                    "--token", token);
+
+            assertClean(figures, CLIENTS);
+            Map<String, Object> messages = object(figures, "messages");
+            assertEquals(messages.get("published"), messages.get("received"));
+        }
+    }
+
     @Test
     @Timeout(150)
     void aFanoutOverWorkerProcessesIsMergedWithNothingLost(@TempDir Path dir) throws Exception {
@@ -70,12 +86,15 @@ class ClientSimIT {
         }
     }
 
+    /** With tokens on, as ops/bench --tokens runs it: the handshake carries the token. */
     @Test
     @Timeout(150)
-    void webSocketsGetEveryUnicastMessageOnceAndInOrder(@TempDir Path dir) throws Exception {
-        try (var server = TestServer.start()) {
+    void webSocketsWithTokensGetEveryUnicastMessageOnceAndInOrder(@TempDir Path dir) throws Exception {
+        String secret = "client-sim-it-secret-of-32-bytes-or-more";
+        try (var server = TestServer.start("--auth-jwt-secret", secret)) {
+            String token = Jwt.hs256(secret, Jwt.claims(Jwt.nowSeconds() + 3600, "*"));
             var figures = simulate(dir, server.port(), STREAM_CLIENTS, "--transport", "ws", "--mode", "unicast",
-                    "--rate", "500", "--duration", "4s");
+                    "--rate", "500", "--duration", "4s", "--token", token);
 
             assertClean(figures, STREAM_CLIENTS);
             assertTrue((Long) object(figures, "messages").get("published") >= 1000, "about 500 a second for 4 s");

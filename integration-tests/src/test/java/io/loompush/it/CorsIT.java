@@ -36,6 +36,16 @@ class CorsIT {
     }
 
     @Test
+    void aRefusedPollFromAnAllowedOriginCarriesCorsSoThePageCanReadWhy() throws Exception {
+        try (var client = server.connect()) {
+            var response = client.get("/poll/web?timeout=-1", "Origin: " + ALLOWED);
+
+            assertEquals(400, response.status());
+            assertEquals(ALLOWED, response.header("Access-Control-Allow-Origin"));
+        }
+    }
+
+    @Test
     void pollFromAnotherOriginGetsNoCorsHeaders() throws Exception {
         try (var client = server.connect()) {
             var response = client.get("/poll/web?timeout=0", "Origin: https://evil.example.com");

@@ -1,5 +1,6 @@
 package io.loompush.it;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,10 +10,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One long-poll client that follows its channels for as long as a test runs,
- * the way a real mobile client does: it polls, sends each answer's cursor with
- * the next poll, and when its node goes away it polls the next node of its list
- * with the same cursor. It records what a client would see, and nothing that
+ * One client that follows its channels for as long as a test runs, the way a
+ * real client does: it polls, sends each answer's cursor with the next poll,
+ * and when its node goes away it polls the next node of its list with the
+ * same cursor. On a stream ({@link Transport#SSE}, {@link Transport#WS}) it
+ * keeps the last cursor it was given (an event's id, a frame's cursor) and
+ * opens the stream again with it, as a browser's EventSource does. It records what a client would see, and nothing that
  * the server says about itself: every message per channel in arrival order,
  * every {@code gap:true}, every status other than 200, every connection lost
  * with a request unanswered.
@@ -39,13 +42,17 @@ final class Follower implements Runnable {
     /** What a read may wait beyond the hold: longer means the server stopped answering. */
     private static final Duration READ_MARGIN = Duration.ofSeconds(15);
 
-    /** One answer that said {@code gap:true}: the cursor sent, and the answer. */
+    /** How the follower subscribes. */
+    enum Transport { POLL, SSE, WS }
+
+    /** One answer that said {@code gap:true} (or an SSE gap event): the cursor sent, and the answer. */
     record Gap(String since, PollAnswer answer) {}
 
     /** A poll whose connection was lost before its answer: the node's port, when it was sent, what was seen. */
     record Drop(int port, long sentAtNanos, String seen) {}
 
     private final String channels;
+    private final Transport transport;
     private final List<Integer> ports;
     private final Duration hold;
     private final Map<String, List<String>> received = new HashMap<>();
@@ -54,6 +61,8 @@ final class Follower implements Runnable {
     private final AtomicInteger messages = new AtomicInteger();
     private final AtomicInteger answers = new AtomicInteger();
     private final List<Drop> drops = new ArrayList<>();
+    /** Close codes of the WebSocket closes the server sent. */
+    private final List<Integer> closes = new ArrayList<>();
     private long sentAtNanos;
     private int moves;
     private int node;
@@ -66,8 +75,9 @@ final class Follower implements Runnable {
      * @param ports    the nodes, tried in this order; the follower starts on the first
      * @param hold     the {@code timeout} of each poll
      */
-    Follower(String channels, List<Integer> ports, Duration hold) {
+    Follower(String channels, Transport transport, List<Integer> ports, Duration hold) {
         this.channels = channels;
+        this.transport = transport;
         this.ports = List.copyOf(ports);
         this.hold = hold;
         for (String channel : channels.split(",")) {
@@ -82,7 +92,11 @@ final class Follower implements Runnable {
                 continue;
             }
             try {
-                poll(connection);
+                switch (transport) {
+                    case POLL -> poll(connection);
+                    case SSE -> sse(connection);
+                    case WS -> ws(connection);
+                }
             } catch (IOException e) {
                 if (!stopped) {
                     drop(e);
@@ -123,7 +137,13 @@ final class Follower implements Runnable {
             pause();
             return;
         }
-        var answer = PollAnswer.of(response);
+        record(since, PollAnswer.of(response));
+        if (response.closing()) {
+            closeConnection();
+        }
+    }
+
+    private void record(String since, PollAnswer answer) {
         synchronized (this) {
             for (var message : answer.messages()) {
                 received.get(message.channel()).add(message.data());
@@ -135,8 +155,66 @@ final class Follower implements Runnable {
         }
         messages.addAndGet(answer.messages().size());
         answers.incrementAndGet();
-        if (response.closing()) {
+    }
+
+    /**
+     * Follows an event stream until it ends: an end between events is the
+     * server's (a drain), and the stream is opened again with the last id.
+     */
+    private void sse(RawHttpClient client) throws IOException {
+        String since = cursor;
+        sentAtNanos = System.nanoTime();
+        if (since == null) {
+            client.sendGet("/sse/" + channels);
+        } else {
+            client.sendGet("/sse/" + channels, "Last-Event-ID: " + since);
+        }
+        var head = client.readOpening();
+        if (head.status() != 200) {
+            error(head.toString());
             closeConnection();
+            pause();
+            return;
+        }
+        var events = new SseEvents(client.input());
+        while (!stopped) {
+            SseEvents.Event event;
+            try {
+                event = events.nextEvent();
+            } catch (EOFException e) {
+                closeConnection();
+                return;
+            }
+            synchronized (this) {
+                if (event.type().equals("gap")) {
+                    gaps.add(new Gap(since, null));
+                } else {
+                    var json = event.json();
+                    received.get((String) json.get("channel")).add((String) json.get("data"));
+                    messages.incrementAndGet();
+                }
+                cursor = event.id();
+            }
+            answers.incrementAndGet();
+        }
+    }
+
+    /** Follows a WebSocket until the server closes it (recording the code) or the connection ends. */
+    private void ws(RawHttpClient client) throws IOException {
+        String since = cursor;
+        sentAtNanos = System.nanoTime();
+        var ws = WsConnection.open(client, "/ws/" + channels + (since == null ? "" : "?since=" + since));
+        while (!stopped) {
+            var frame = ws.nextAnsweringPings();
+            if (frame.opcode() == WsConnection.CLOSE) {
+                synchronized (this) {
+                    closes.add(frame.closeCode());
+                }
+                closeConnection();
+                return;
+            }
+            record(since, PollAnswer.of(frame.text()));
+            since = cursor;
         }
     }
 
@@ -178,6 +256,11 @@ final class Follower implements Runnable {
 
     synchronized List<Drop> dropsSeen() {
         return List.copyOf(drops);
+    }
+
+    /** The close codes of the WebSocket closes the server sent, in order. */
+    synchronized List<Integer> closes() {
+        return List.copyOf(closes);
     }
 
     /** How often a refused node sent the follower on to the next one. */

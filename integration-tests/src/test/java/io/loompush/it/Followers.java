@@ -21,17 +21,25 @@ final class Followers implements AutoCloseable {
     private final List<Follower> followers = new ArrayList<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    private Followers(int count, List<Integer> ports, Duration hold) {
-        for (int i = 0; i < count; i++) {
-            var follower = new Follower(own(i) + "," + SHARED, ports, hold);
+    private Followers(int count, Follower.Transport transport, int firstClient, List<Integer> ports, Duration hold) {
+        for (int i = firstClient; i < firstClient + count; i++) {
+            var follower = new Follower(own(i) + "," + SHARED, transport, ports, hold);
             followers.add(follower);
             threads.execute(follower);
         }
     }
 
-    /** Starts {@code count} followers on the first of the nodes. */
+    /** Starts {@code count} long-poll followers on the first of the nodes. */
     static Followers start(int count, List<Integer> ports, Duration hold) {
-        return new Followers(count, ports, hold);
+        return new Followers(count, Follower.Transport.POLL, 0, ports, hold);
+    }
+
+    /**
+     * Starts {@code count} followers of the transport on the first of the nodes, clients
+     * {@code firstClient} to {@code firstClient + count - 1}.
+     */
+    static Followers start(int count, Follower.Transport transport, int firstClient, List<Integer> ports) {
+        return new Followers(count, transport, firstClient, ports, Duration.ofSeconds(20));
     }
 
     /** The own channel of client i. */
@@ -48,10 +56,11 @@ final class Followers implements AutoCloseable {
     Duration awaitAll(StreamPublisher publisher, Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
-        int shared = publisher.count(SHARED);
         long expected = 0;
-        for (int i = 0; i < followers.size(); i++) {
-            expected += publisher.count(own(i)) + shared;
+        for (var follower : followers) {
+            for (String channel : follower.channels().split(",")) {
+                expected += publisher.count(channel);
+            }
         }
         long now;
         while ((now = total(Follower::messages)) < expected) {

@@ -147,6 +147,25 @@ class HostileRequestsIT {
                 answered("negative timeout", 400, "GET /poll/c?timeout=-1 HTTP/1.1\r\n" + host + "\r\n"),
                 answered("max 0", 400, "GET /poll/c?max=0 HTTP/1.1\r\n" + host + "\r\n"),
                 answered("path traversal", 404, "GET /../../etc/passwd HTTP/1.1\r\n" + host + "\r\n"),
+                // WebSocket handshakes that are no valid upgrade: refused, the connection stays HTTP.
+                answered("upgrade without a key", 400, "GET /ws/c HTTP/1.1\r\n" + host
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n"),
+                answered("upgrade with a key of 17 bytes", 400, "GET /ws/c HTTP/1.1\r\n" + host + "Upgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAAA=\r\nSec-WebSocket-Version: 13\r\n\r\n"),
+                answered("upgrade with two keys", 400, "GET /ws/c HTTP/1.1\r\n" + host + "Upgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\n" + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n".repeat(2)
+                        + "Sec-WebSocket-Version: 13\r\n\r\n"),
+                answered("upgrade to version 99", 426, "GET /ws/c HTTP/1.1\r\n" + host + "Upgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n"),
+                answered("upgrade to h2c on the WebSocket path", 400, "GET /ws/c HTTP/1.1\r\n" + host
+                        + "Upgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n"),
+                answered("upgrade by POST", 400, "POST /ws/c HTTP/1.1\r\n" + host + "Upgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Content-Length: 0\r\n\r\n"),
+                answered("upgrade with a bad cursor", 400, "GET /ws/c?since=%00 HTTP/1.1\r\n" + host + "Upgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"),
+                answered("event stream with 65 channels", 400, "GET /sse/" + String.join(",",
+                        Stream.iterate("c", c -> c + "c").limit(65).toList()) + " HTTP/1.1\r\n" + host + "\r\n"),
                 // Slow, truncated and foreign traffic.
                 refused("head that stops halfway", 408, "GET /poll/c HTTP/1.1\r\nHo"),
                 refused("body that stops halfway", 408, post + "Content-Length: 10\r\n\r\nhalf"),

@@ -18,7 +18,15 @@ record PollAnswer(String cursor, List<Message> messages, boolean gap) {
     static PollAnswer of(RawResponse response) {
         assertEquals(200, response.status(), () -> "poll answer: " + response);
         assertEquals("application/json", response.header("Content-Type"));
-        Map<String, Object> json = response.json();
+        return of(response.json());
+    }
+
+    /** The same answer as a WebSocket frame's text carries it. */
+    static PollAnswer of(String json) {
+        return of(Json.object(json));
+    }
+
+    private static PollAnswer of(Map<String, Object> json) {
         var messages = ((List<?>) json.get("messages")).stream()
                 .map(m -> (Map<?, ?>) m)
                 .map(m -> new Message((String) m.get("channel"), (String) m.get("id"), (String) m.get("data"),

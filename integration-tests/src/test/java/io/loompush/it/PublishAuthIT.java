@@ -58,6 +58,16 @@ class PublishAuthIT {
     }
 
     @Test
+    void withTheTokenAPublishThroughAProxyIsAccepted() throws Exception {
+        try (var client = server.connect()) {
+            var response = client.post("/publish/guarded", "proxied", "X-Forwarded-For: 203.0.113.7",
+                    "Authorization: Bearer " + TOKEN);
+
+            assertEquals(200, response.status(), response::toString);
+        }
+    }
+
+    @Test
     void refusedPublishLeavesTheConnectionUsable() throws Exception {
         try (var client = server.connect()) {
             assertUnauthorized(client.post("/publish/guarded", "first try"));

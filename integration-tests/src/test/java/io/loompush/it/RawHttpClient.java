@@ -95,7 +95,42 @@ final class RawHttpClient implements AutoCloseable {
         return read(false);
     }
 
+    /**
+     * Reads the head that opens a stream (an SSE 200, a WebSocket 101), which
+     * has no Content-Length; what follows is for {@link #input()}. An error
+     * answer (400, 426, ...) comes with its body.
+     */
+    RawResponse readOpening() throws IOException {
+        RawResponse head = parseHead();
+        if (head.status() == 101 || head.status() == 200 && head.header("Content-Length") == null) {
+            return head;
+        }
+        return withBody(head);
+    }
+
+    /** The bytes after an opening head: the stream's events or frames. */
+    InputStream input() {
+        return in;
+    }
+
     private RawResponse read(boolean withBody) throws IOException {
+        RawResponse head = parseHead();
+        if (head.header("Content-Length") == null) {
+            throw new IOException("response without Content-Length: " + head.status());
+        }
+        return withBody ? withBody(head) : head;
+    }
+
+    private RawResponse withBody(RawResponse head) throws IOException {
+        int length = Integer.parseInt(head.header("Content-Length"));
+        byte[] body = in.readNBytes(length);
+        if (body.length < length) {
+            throw new EOFException("connection closed inside a response body");
+        }
+        return new RawResponse(head.status(), head.headers(), body);
+    }
+
+    private RawResponse parseHead() throws IOException {
         String[] lines = readHead().split("\r\n");
         String[] statusLine = lines[0].split(" ", 3);
         if (statusLine.length < 2 || !statusLine[0].equals("HTTP/1.1")) {
@@ -109,17 +144,7 @@ final class RawHttpClient implements AutoCloseable {
             }
             fields.add(new RawResponse.Field(lines[i].substring(0, colon), lines[i].substring(colon + 1).strip()));
         }
-        String length = fields.stream().filter(f -> f.name().equalsIgnoreCase("Content-Length"))
-                .map(RawResponse.Field::value).findFirst()
-                .orElseThrow(() -> new IOException("response without Content-Length: " + lines[0]));
-        if (!withBody) {
-            return new RawResponse(Integer.parseInt(statusLine[1]), fields, new byte[0]);
-        }
-        byte[] body = in.readNBytes(Integer.parseInt(length));
-        if (body.length < Integer.parseInt(length)) {
-            throw new EOFException("connection closed inside a response body");
-        }
-        return new RawResponse(Integer.parseInt(statusLine[1]), fields, body);
+        return new RawResponse(Integer.parseInt(statusLine[1]), fields, new byte[0]);
     }
 
     /**

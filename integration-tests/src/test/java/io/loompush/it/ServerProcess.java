@@ -35,9 +35,16 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the jar on a free loopback port with the given extra flags, and waits for /healthz 200. */
     static ServerProcess start(Path log, String... flags) throws IOException, InterruptedException {
+        return startOn(freePort(), log, flags);
+    }
+
+    /**
+     * Starts the jar on this loopback port, as {@link #start}: a node restarted in place, where its
+     * clients reconnect to the address they had.
+     */
+    static ServerProcess startOn(int port, Path log, String... flags) throws IOException, InterruptedException {
         String jar = System.getProperty("loompush.server.jar");
         assertNotNull(jar, "failsafe passes -Dloompush.server.jar");
-        int port = freePort();
         var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar, "--host", "127.0.0.1", "--port", String.valueOf(port)));
         command.addAll(List.of(flags));

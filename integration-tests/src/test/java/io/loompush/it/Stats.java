@@ -88,6 +88,14 @@ final class Stats implements AutoCloseable {
         return (Long) redisObject(stats).get(figure);
     }
 
+    /** Open streams of a transport, {@code sse} or {@code ws}, from the reading's {@code streams} object. */
+    static long streams(Map<String, Object> stats, String transport) {
+        if (!(stats.get("streams") instanceof Map<?, ?> streams)) {
+            return fail("no streams object in /stats: " + stats);
+        }
+        return (Long) streams.get(transport);
+    }
+
     /** Whether the reading says the Redis subscriber link is up. */
     static boolean redisConnected(Map<String, Object> stats) {
         return (Boolean) redisObject(stats).get("connected");

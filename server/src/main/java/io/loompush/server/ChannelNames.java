@@ -1,12 +1,12 @@
 package io.loompush.server;
 
 /** The channel name rule of the protocol: 1 to 200 of {@code A-Z a-z 0-9 _ . : @ -}. */
-final class ChannelNames {
-    static final int MAX_LENGTH = 200;
+public final class ChannelNames {
+    public static final int MAX_LENGTH = 200;
 
     private ChannelNames() {}
 
-    static boolean valid(String name) {
+    public static boolean valid(String name) {
         if (name.isEmpty() || name.length() > MAX_LENGTH) {
             return false;
         }

@@ -1,5 +1,7 @@
 package io.loompush.server;
 
+import io.loompush.server.auth.ChannelPatterns;
+import io.loompush.server.auth.TokenKey;
 import io.loompush.server.redis.RedisTarget;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -15,6 +17,10 @@ import java.util.Map;
  * @param redis        where Redis is, or null for the embedded broker
  * @param redisPrefix  what Redis channel names start with: {@code push:alice} for channel {@code alice}
  * @param subscriptionLinger how long a node stays subscribed to a channel nobody polls here any more
+ * @param maxHistoryBytes payload bytes the embedded history keeps over all channels; beyond, the oldest go
+ * @param authKey      the key subscription tokens are checked with, or null when subscriptions need none
+ * @param authOpen     the channels anyone may subscribe to when tokens are on
+ * @param authCacheTokens verified tokens kept, so a repeated token is a lookup
  * @param heartbeat   how often an idle SSE stream gets a comment and a WebSocket a ping
  */
 public record Config(
@@ -34,6 +40,10 @@ public record Config(
         RedisTarget redis,
         String redisPrefix,
         Duration subscriptionLinger,
+        long maxHistoryBytes,
+        TokenKey authKey,
+        ChannelPatterns authOpen,
+        int authCacheTokens,
         Duration heartbeat) {
 
     /** The longest hold a client may ask for with {@code timeout}. */

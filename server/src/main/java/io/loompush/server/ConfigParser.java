@@ -1,10 +1,15 @@
 package io.loompush.server;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.loompush.server.auth.ChannelPatterns;
+import io.loompush.server.auth.TokenKey;
 import io.loompush.server.redis.RedisTarget;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -45,12 +50,26 @@ final class ConfigParser {
                     "time an answer may take to leave, then the connection is cut (a client that stopped reading)"),
             new Option("--drain-timeout", "DURATION", "10s", "on SIGTERM, how long answers in flight may take before exit"),
             new Option("--publish-token", "TOKEN", "", "bearer token that publish requires (empty: publish from loopback only)"),
-            new Option("--allow-origin", "ORIGINS", "", "origins that may poll from a browser, comma-separated, or *"),
+            new Option("--allow-origin", "ORIGINS", "",
+                    "origins that may subscribe from a browser (CORS; WebSocket origin check), comma-separated, or *"),
             new Option("--redis", "URL", "",
                     "redis://[user:password@]host:port[/db] or rediss:// (TLS); empty: the embedded broker"),
             new Option("--redis-prefix", "PREFIX", "push:", "Redis channel of loompush channel C: PREFIX + C"),
             new Option("--subscription-linger", "DURATION", "30s",
                     "how long a node stays subscribed to a channel nobody polls here any more"),
+            new Option("--max-history-bytes", "N", "134217728",
+                    "payload bytes kept in history over all channels; beyond, the oldest messages go first,"
+                            + " and a poll that needed them gets gap:true (1 to 2^40)"),
+            new Option("--auth-jwt-secret", "SECRET", "",
+                    "subscriptions need a JWT signed HS256 with this secret, at least " + TokenKey.MIN_SECRET_BYTES
+                            + " bytes (empty: no tokens, unless --auth-jwt-key)"),
+            new Option("--auth-jwt-key", "FILE", "",
+                    "subscriptions need a JWT signed with the private half of this PEM public key:"
+                            + " RS256 for RSA, ES256 for EC P-256"),
+            new Option("--auth-open", "LIST", "",
+                    "channels anyone may subscribe to with tokens on: names or prefix* patterns, comma-separated"),
+            new Option("--auth-cache", "N", "100000",
+                    "verified tokens kept until they expire, so a repeated token is a lookup (0 to 10000000)"),
             new Option("--heartbeat", "DURATION", "15s",
                     "how often an idle SSE stream gets a comment and a WebSocket a ping (1s to 1h)"));
 
@@ -105,6 +124,10 @@ final class ConfigParser {
                 redis(values.get("--redis")),
                 prefix(values.get("--redis-prefix")),
                 duration(values, "--subscription-linger", Duration.ZERO, Duration.ofHours(1)),
+                integer(values, "--max-history-bytes", 1, 1L << 40),
+                tokenKey(values.get("--auth-jwt-secret"), values.get("--auth-jwt-key")),
+                authOpen(values),
+                (int) integer(values, "--auth-cache", 0, 10_000_000),
                 duration(values, "--heartbeat", Duration.ofSeconds(1), Duration.ofHours(1)));
     }
 
@@ -203,6 +226,48 @@ final class ConfigParser {
             throw new ConfigException("--redis-prefix: at most 64 visible ASCII characters, no spaces");
         }
         return value;
+    }
+
+    private static TokenKey tokenKey(String secret, String keyFile) throws ConfigException {
+        if (!secret.isEmpty() && !keyFile.isBlank()) {
+            throw new ConfigException("--auth-jwt-secret and --auth-jwt-key: set one, not both");
+        }
+        if (!secret.isEmpty()) {
+            try {
+                return TokenKey.secret(secret);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--auth-jwt-secret: " + e.getMessage());
+            }
+        }
+        if (keyFile.isBlank()) {
+            return null;
+        }
+        String pem;
+        try {
+            pem = Files.readString(Path.of(keyFile.strip()));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("--auth-jwt-key: cannot read " + keyFile.strip() + ": " + e);
+        }
+        try {
+            return TokenKey.publicKey(pem);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--auth-jwt-key: " + keyFile.strip() + ": " + e.getMessage());
+        }
+    }
+
+    private static ChannelPatterns authOpen(Map<String, String> values) throws ConfigException {
+        String value = values.get("--auth-open");
+        if (value.isBlank()) {
+            return ChannelPatterns.NONE;
+        }
+        if (values.get("--auth-jwt-secret").isEmpty() && values.get("--auth-jwt-key").isBlank()) {
+            throw new ConfigException("--auth-open: means nothing without --auth-jwt-secret or --auth-jwt-key");
+        }
+        try {
+            return ChannelPatterns.parse(Arrays.stream(value.split(",")).map(String::strip).toList());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--auth-open: " + e.getMessage());
+        }
     }
 
     private static List<String> origins(String value) throws ConfigException {

@@ -108,7 +108,9 @@ final class Connection implements Runnable, Poller.Client {
             open();
         }
         if (toStream != null) {
-            shared.streams().run(toStream, link, reader.takeBuffered());
+            StreamHandler.Spec spec = toStream;
+            toStream = null;
+            shared.streams().run(spec, link, reader.takeBuffered());
             return false;
         }
         if (toHold != null) {

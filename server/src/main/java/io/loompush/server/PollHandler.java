@@ -1,5 +1,7 @@
 package io.loompush.server;
 
+import io.loompush.server.auth.Grant;
+import io.loompush.server.auth.Tokens;
 import io.loompush.server.http.HttpError;
 import io.loompush.server.http.Request;
 import io.loompush.server.http.Response;
@@ -28,15 +30,17 @@ final class PollHandler {
 
     private final Config config;
     private final Channels channels;
+    private final Tokens tokens;
     private final Poller poller;
     private final Counters counters;
     private final BooleanSupplier draining;
     /** The answer a fan-out's polls share: one message on its only channel, its id the cursor. */
     private final FanOut<Response> fanOut = new FanOut<>(m -> Response.json(200, AnswerJson.answer(m)));
 
-    PollHandler(Config config, Channels channels, Counters counters, BooleanSupplier draining) {
+    PollHandler(Config config, Channels channels, Tokens tokens, Counters counters, BooleanSupplier draining) {
         this.config = config;
         this.channels = channels;
+        this.tokens = tokens;
         this.poller = new Poller(channels, draining);
         this.counters = counters;
         this.draining = draining;
@@ -44,14 +48,20 @@ final class PollHandler {
 
     /** @param list the path after {@code /poll/}, still percent-encoded */
     PollSpec parse(Request request, String list) throws HttpError {
-        return parse(request, list, false);
+        return parse(request, list, Transport.POLL);
     }
 
     /**
-     * @param list   the path after the transport's prefix, still percent-encoded
-     * @param stream a stream's subscription (SSE, WebSocket): no {@code timeout}, no keep-alive
+     * A subscription on any transport. A stream's (SSE, WebSocket) has no
+     * {@code timeout} and no keep-alive. The cursor is {@code since}, else the
+     * {@code Last-Event-ID} header; on SSE the header comes first, since a
+     * browser's EventSource reconnects to the same address (its {@code since}
+     * too) and sends the last event's id in the header.
+     *
+     * @param list the path after the transport's prefix, still percent-encoded
      */
-    PollSpec parse(Request request, String list, boolean stream) throws HttpError {
+    PollSpec parse(Request request, String list, Transport transport) throws HttpError {
+        boolean stream = transport != Transport.POLL;
         var names = new TreeSet<String>();
         String[] parts = list.split(",", -1);
         if (parts.length > MAX_CHANNELS) {
@@ -65,12 +75,17 @@ final class PollHandler {
             names.add(name);
         }
         Map<String, String> query = Query.parse(request.query());
-        Duration timeout = stream ? Duration.ZERO : query.containsKey("timeout")
+        Duration timeout = stream ? null : query.containsKey("timeout")
                 ? TIMEOUTS[(int) number(query, "timeout", 0, 0, Config.MAX_POLL_TIMEOUT.toSeconds())]
                 : config.pollTimeout();
         int max = (int) number(query, "max", DEFAULT_MAX, 1, MAX_MAX);
-        String cursor = query.getOrDefault("since", request.headers().first("Last-Event-ID"));
+        String lastEventId = request.headers().first("Last-Event-ID");
+        String cursor = transport == Transport.SSE && lastEventId != null
+                ? lastEventId
+                : query.getOrDefault("since", lastEventId);
         String[] channelNames = names.toArray(String[]::new);
+        // Before anything looks at a channel: a refused poll creates no channel, mailbox or subscription.
+        Grant grant = tokens.check(request, channelNames);
         var epochs = new String[channelNames.length];
         long[] since = new long[channelNames.length];
         boolean[] open = new boolean[channelNames.length];
@@ -89,7 +104,9 @@ final class PollHandler {
                 open[i] = epochs[i].equals(Cursor.NO_EPOCH);
             }
         }
-        return new PollSpec(channelNames, epochs, since, open, timeout, max, !stream && request.keepAlive(),
+        // A poll's hold ends at its token's expiry at the latest; a stream's lifetime is the token's.
+        Duration heldFor = stream ? grant.lifetime() : grant.cap(timeout);
+        return new PollSpec(channelNames, epochs, since, open, heldFor, max, !stream && request.keepAlive(),
                 allowOrigin(request.headers().first("Origin")), request.method().equals("HEAD"));
     }
 

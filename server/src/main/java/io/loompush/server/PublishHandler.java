@@ -13,7 +13,10 @@ import java.security.MessageDigest;
 
 /**
  * {@code POST /publish/{channel}}: with a token configured, publish needs
- * {@code Authorization: Bearer <token>}; without one, only loopback may publish.
+ * {@code Authorization: Bearer <token>}; without one, only loopback may publish,
+ * and not through a proxy: a reverse proxy on the same host connects from
+ * loopback on behalf of every outside client, and says so with
+ * {@code Forwarded} or {@code X-Forwarded-For}.
  */
 final class PublishHandler {
     private final Broker broker;
@@ -51,6 +54,9 @@ final class PublishHandler {
         if (expectedAuthorization == null) {
             if (!remote.isLoopbackAddress()) {
                 throw new HttpError(403, "publish is allowed from loopback only");
+            }
+            if (request.headers().first("Forwarded") != null || request.headers().first("X-Forwarded-For") != null) {
+                throw new HttpError(403, "publish through a proxy needs --publish-token");
             }
             return;
         }

@@ -1,5 +1,6 @@
 package io.loompush.server;
 
+import io.loompush.server.auth.Tokens;
 import io.loompush.server.http.Limits;
 import io.loompush.server.http.Response;
 import io.loompush.server.http.ResponseWriter;
@@ -66,17 +67,19 @@ public final class PushServer implements AutoCloseable {
         var clock = Clock.systemUTC();
         var ids = new MessageIds(MessageIds.newEpoch(), clock);
         if (config.redis() == null) {
-            this.channels = new Channels(ids, Feed.local(ids.epoch()), clock, config.history(), config.historyTtl())
-                    .start();
+            this.channels = new Channels(ids, Feed.local(ids.epoch()), clock, config.history(), config.historyTtl(),
+                    config.maxHistoryBytes()).start();
             this.broker = new EmbeddedBroker(channels);
         } else {
             var streams = new RedisStreams(config.redis(), config.redisPrefix(), config.history(), config.historyTtl());
             var feed = new RedisFeed(config.redis(), streams, config.subscriptionLinger(), config.historyTtl());
-            this.channels = new Channels(ids, feed, clock, config.history(), config.historyTtl()).start();
+            this.channels = new Channels(ids, feed, clock, config.history(), config.historyTtl(),
+                    config.maxHistoryBytes()).start();
             feed.start(channels);
             this.broker = new RedisBroker(streams, feed);
         }
-        var polls = new PollHandler(config, channels, counters, this::draining);
+        var tokens = new Tokens(config.authKey(), config.authOpen(), config.authCacheTokens(), clock);
+        var polls = new PollHandler(config, channels, tokens, counters, this::draining);
         var streams = new StreamHandler(config, polls, channels, counters, this::draining);
         var router = new Router(polls, streams, new PublishHandler(config, broker, counters), this::stats,
                 this::draining, broker::reachable);

@@ -7,10 +7,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Percent-decoding of paths and query strings; the first of repeated parameters wins. */
-final class Query {
+public final class Query {
     private Query() {}
 
-    static Map<String, String> parse(String raw) throws HttpError {
+    public static Map<String, String> parse(String raw) throws HttpError {
         var params = new HashMap<String, String>();
         if (raw.isEmpty()) {
             return params;
@@ -25,7 +25,7 @@ final class Query {
     }
 
     /** Decodes %XX escapes (and + as space in query values) as UTF-8. */
-    static String decode(String s) throws HttpError {
+    public static String decode(String s) throws HttpError {
         if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
             return s;
         }

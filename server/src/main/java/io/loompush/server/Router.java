@@ -65,6 +65,12 @@ final class Router {
             } else if (e.status() == 426) {
                 error = error.withHeader("Sec-WebSocket-Version", Handshake.VERSION);
             }
+            String origin = request.path().startsWith(POLL) || request.path().startsWith(SSE)
+                    ? polls.allowOrigin(request.headers().first("Origin")) : null;
+            if (origin != null) {
+                // So that a page can read why it was refused, "token expired" above all.
+                error = error.withHeader("Access-Control-Allow-Origin", origin).withHeader("Vary", "Origin");
+            }
             exchange = new Answer(error);
         }
         if (exchange instanceof Answer(Response response)) {
@@ -85,11 +91,11 @@ final class Router {
         }
         if (path.startsWith(SSE)) {
             allow(method, "GET");
-            return new Open(streams.parse(request, path.substring(SSE.length()), StreamHandler.Transport.SSE));
+            return new Open(streams.parse(request, path.substring(SSE.length()), Transport.SSE));
         }
         if (path.startsWith(WS)) {
             // The handshake's own rules: anything but a GET upgrade is 400 (RFC 6455 section 4.2.1).
-            return new Open(streams.parse(request, path.substring(WS.length()), StreamHandler.Transport.WS));
+            return new Open(streams.parse(request, path.substring(WS.length()), Transport.WS));
         }
         if (path.startsWith(PUBLISH)) {
             allow(method, "POST");

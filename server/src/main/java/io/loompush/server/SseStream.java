@@ -21,17 +21,12 @@ final class SseStream extends Stream {
     /** What a client that should send nothing is read with, to see it close. */
     private static final int DISCARD_BYTES = 256;
 
-    private final byte[] head;
     private final FanOut<byte[]> fanOut;
     private long lastWrite;
 
-    /**
-     * @param head   the response head, written once
-     * @param fanOut the event a fan-out's streams share (see {@link #event})
-     */
-    SseStream(PollSpec spec, Link link, Shared shared, byte[] head, FanOut<byte[]> fanOut) {
+    /** @param fanOut the event a fan-out's streams share (see {@link #event}) */
+    SseStream(PollSpec spec, Link link, Shared shared, FanOut<byte[]> fanOut) {
         super(spec, link, shared);
-        this.head = head;
         this.fanOut = fanOut;
     }
 
@@ -52,9 +47,9 @@ final class SseStream extends Stream {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** What a client sends after its request is no concern of a stream's: it is dropped. */
     @Override
-    boolean open() throws IOException {
-        link.write(head);
+    boolean opened(byte[] early) {
         lastWrite = System.nanoTime();
         return true;
     }
@@ -147,6 +142,10 @@ final class SseStream extends Stream {
     /** The stream ends: the connection closes, and the client reconnects with its last event id. */
     @Override
     void goingAway() {}
+
+    /** The stream ends; the client's reconnect with the same token gets 401 and it fetches a fresh one. */
+    @Override
+    void expired() {}
 
     /** The client sends nothing on a stream: what it sends anyway is read and dropped, until it closes. */
     @Override

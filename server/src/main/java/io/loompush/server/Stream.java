@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  *               ^      │ the heartbeat is due: beat                          │
  *               └──────┴─────────────────────────────────────────────────────┘
  *                      │ the client closed or broke the protocol: end
- *                      │ draining: say so, end
+ *                      │ draining, or the token expired: say so, end
  * </pre>
  *
  * It is a poll that never answers for good: each hold starts where the last
@@ -35,16 +35,25 @@ abstract sealed class Stream implements Poller.Client permits SseStream, WsStrea
     final Shared shared;
     /** The subscription's channels, positions and epochs, moved on in place after each write. */
     private final PollSpec spec;
+    /** When the subscription's token expires (System.nanoTime()), 0 when it has none. */
+    private final long endsAt;
 
     Stream(PollSpec spec, Link link, Shared shared) {
         this.spec = spec;
         this.link = link;
         this.shared = shared;
+        this.endsAt = spec.timeout() == null ? 0 : System.nanoTime() + Math.max(1, spec.timeout().toNanos());
     }
 
-    /** Runs until the client goes, breaks the protocol, or the server drains. */
-    final void run() throws IOException {
-        if (!open()) {
+    /**
+     * Runs until the client goes, breaks the protocol, or the server drains.
+     *
+     * @param opening the head that opens the stream: an SSE 200, a WebSocket 101
+     * @param early   what the client sent after its request, read with it
+     */
+    final void run(byte[] opening, byte[] early) throws IOException {
+        link.write(opening);
+        if (!opened(early)) {
             return;
         }
         var box = new Mailbox();
@@ -53,7 +62,8 @@ abstract sealed class Stream implements Poller.Client permits SseStream, WsStrea
         long[] since = spec.since();
         boolean[] open = spec.open();
         while (true) {
-            link.watch(box, nextBeat());
+            long beat = nextBeat();
+            link.watch(box, endsAt != 0 && endsAt - beat < 0 ? endsAt : beat);
             Batch batch;
             try {
                 batch = shared.poller().hold(names, epochs, since, open, spec.max(), true, box, this);
@@ -77,14 +87,19 @@ abstract sealed class Stream implements Poller.Client permits SseStream, WsStrea
                 goingAway();
                 return;
             }
-            if (!beat(System.nanoTime())) {
+            long now = System.nanoTime();
+            if (endsAt != 0 && now - endsAt >= 0) {
+                expired();
+                return;
+            }
+            if (!beat(now)) {
                 return;
             }
         }
     }
 
-    /** Writes what opens the stream (and what it may already have read); false when it ended there. */
-    abstract boolean open() throws IOException;
+    /** Told that the opening is written, with what the client sent early; false when the stream ended there. */
+    abstract boolean opened(byte[] early) throws IOException;
 
     /**
      * What the batch puts on the wire.
@@ -105,4 +120,7 @@ abstract sealed class Stream implements Poller.Client permits SseStream, WsStrea
 
     /** The server is draining: tells the client so, where the transport can. */
     abstract void goingAway() throws IOException;
+
+    /** The subscription's token expired: tells the client so, where the transport can. */
+    abstract void expired() throws IOException;
 }

@@ -16,8 +16,6 @@ import java.util.function.BooleanSupplier;
  * {@code max}), checks the WebSocket handshake, and runs the stream.
  */
 final class StreamHandler {
-    enum Transport { SSE, WS }
-
     /**
      * A stream to open.
      *
@@ -41,7 +39,10 @@ final class StreamHandler {
         this.originsRestricted = !config.allowOrigins().isEmpty();
     }
 
-    /** @param list the path after {@code /sse/} or {@code /ws/}, still percent-encoded */
+    /**
+     * @param list      the path after {@code /sse/} or {@code /ws/}, still percent-encoded
+     * @param transport {@link Transport#SSE} or {@link Transport#WS}
+     */
     Spec parse(Request request, String list, Transport transport) throws HttpError {
         String accept = null;
         if (transport == Transport.WS) {
@@ -51,7 +52,7 @@ final class StreamHandler {
                 throw new HttpError(403, "origin not allowed");
             }
         }
-        return new Spec(transport, polls.parse(request, list, true), accept, request.method().equals("HEAD"));
+        return new Spec(transport, polls.parse(request, list, transport), accept, request.method().equals("HEAD"));
     }
 
     /**
@@ -64,13 +65,14 @@ final class StreamHandler {
             link.write(SseStream.head(spec.poll().allowOrigin()));
             return;
         }
-        AtomicInteger open = spec.transport() == Transport.SSE ? counters.sse : counters.ws;
-        Stream stream = spec.transport() == Transport.SSE
-                ? new SseStream(spec.poll(), link, shared, SseStream.head(spec.poll().allowOrigin()), sseFanOut)
-                : new WsStream(spec.poll(), link, shared, spec.accept(), early, wsFanOut);
+        boolean sse = spec.transport() == Transport.SSE;
+        AtomicInteger open = sse ? counters.sse : counters.ws;
+        Stream stream = sse
+                ? new SseStream(spec.poll(), link, shared, sseFanOut)
+                : new WsStream(spec.poll(), link, shared, wsFanOut);
         open.incrementAndGet();
         try {
-            stream.run();
+            stream.run(sse ? SseStream.head(spec.poll().allowOrigin()) : Handshake.switching(spec.accept()), early);
         } finally {
             open.decrementAndGet();
         }

@@ -6,7 +6,6 @@ import io.loompush.server.push.Message;
 import io.loompush.server.ws.CloseCodes;
 import io.loompush.server.ws.FrameReader;
 import io.loompush.server.ws.Frames;
-import io.loompush.server.ws.Handshake;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -28,22 +27,14 @@ final class WsStream extends Stream {
     /** How long a closing stream waits for the client to close its side after the close frame. */
     private static final long CLOSING_NANOS = 1_000_000_000L;
 
-    private final String accept;
-    private final byte[] early;
     private final FanOut<byte[]> fanOut;
     private final FrameReader frames = new FrameReader();
     private long lastPing;
     private long lastHeard;
 
-    /**
-     * @param accept the handshake's {@code Sec-WebSocket-Accept}
-     * @param early  what the client sent after its handshake before the answer, read with the request
-     * @param fanOut the frame a fan-out's streams share
-     */
-    WsStream(PollSpec spec, Link link, Shared shared, String accept, byte[] early, FanOut<byte[]> fanOut) {
+    /** @param fanOut the frame a fan-out's streams share */
+    WsStream(PollSpec spec, Link link, Shared shared, FanOut<byte[]> fanOut) {
         super(spec, link, shared);
-        this.accept = accept;
-        this.early = early;
         this.fanOut = fanOut;
     }
 
@@ -52,9 +43,9 @@ final class WsStream extends Stream {
         return Frames.text(AnswerJson.answer(m).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Frames a client sent right behind its handshake are read like any others. */
     @Override
-    boolean open() throws IOException {
-        link.write(Handshake.switching(accept));
+    boolean opened(byte[] early) throws IOException {
         lastPing = lastHeard = System.nanoTime();
         return early.length == 0 || take(early, early.length);
     }
@@ -94,6 +85,11 @@ final class WsStream extends Stream {
     @Override
     void goingAway() throws IOException {
         close(CloseCodes.GOING_AWAY, "server shutting down");
+    }
+
+    @Override
+    void expired() throws IOException {
+        close(CloseCodes.POLICY, "token expired");
     }
 
     /** The socket turned readable: the client's control frames, its close, or its leaving. */

@@ -5,10 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loompush.server.auth.ChannelPatterns;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigParserTest {
     private static final long OPEN_FILES = 20_000;
@@ -100,5 +110,75 @@ class ConfigParserTest {
         assertEquals(List.of("https://a.example", "http://b.example:8080"),
                 parse(Map.of(), "--allow-origin", "https://a.example, http://b.example:8080").allowOrigins());
         assertEquals(List.of("*"), parse(Map.of(), "--allow-origin", "*").allowOrigins());
+    }
+
+    @Test
+    void tokensAreOffByDefault() throws ConfigException {
+        Config c = parse(Map.of());
+        assertNull(c.authKey());
+        assertEquals(ChannelPatterns.NONE, c.authOpen());
+        assertEquals(100_000, c.authCacheTokens());
+        assertEquals(128L << 20, c.maxHistoryBytes());
+    }
+
+    @Test
+    void aSecretOf32BytesTurnsTokensOnWithHs256() throws ConfigException {
+        String secret = "s".repeat(32);
+        assertEquals("HS256", parse(Map.of(), "--auth-jwt-secret", secret).authKey().algorithm().getName());
+        assertEquals("HS256", parse(Map.of("LOOMPUSH_AUTH_JWT_SECRET", secret)).authKey().algorithm().getName());
+        assertEquals("--auth-jwt-secret: the secret must be at least 32 bytes (HS256)",
+                refusal("--auth-jwt-secret", "s".repeat(31)));
+    }
+
+    @Test
+    void aPublicKeyFileTurnsTokensOnWithItsAlgorithm(@TempDir Path dir) throws Exception {
+        Path rsa = pem(dir.resolve("rsa.pem"), "RSA", null);
+        Path ec = pem(dir.resolve("ec.pem"), "EC", "secp256r1");
+        assertEquals("RS256", parse(Map.of(), "--auth-jwt-key", rsa.toString()).authKey().algorithm().getName());
+        assertEquals("ES256", parse(Map.of("LOOMPUSH_AUTH_JWT_KEY", ec.toString())).authKey().algorithm().getName());
+    }
+
+    @Test
+    void aKeyThatIsNotRs256NorEs256IsRefused(@TempDir Path dir) throws Exception {
+        Path p384 = pem(dir.resolve("p384.pem"), "EC", "secp384r1");
+        assertEquals("--auth-jwt-key: " + p384 + ": an EC key must be on the curve P-256 (ES256)",
+                refusal("--auth-jwt-key", p384.toString()));
+        Path junk = Files.writeString(dir.resolve("junk.pem"), "not a key");
+        assertTrue(refusal("--auth-jwt-key", junk.toString()).startsWith("--auth-jwt-key: " + junk + ": expected a PEM"));
+        assertTrue(refusal("--auth-jwt-key", dir.resolve("absent.pem").toString())
+                .startsWith("--auth-jwt-key: cannot read "));
+        assertEquals("--auth-jwt-secret and --auth-jwt-key: set one, not both",
+                refusal("--auth-jwt-secret", "s".repeat(32), "--auth-jwt-key", junk.toString()));
+    }
+
+    @Test
+    void openChannelsAreNamesOrPrefixesAndNeedTokensOn() throws ConfigException {
+        var open = parse(Map.of(), "--auth-jwt-secret", "s".repeat(32), "--auth-open", "news, public.*").authOpen();
+        assertTrue(open.allows("news") && open.allows("public.x") && !open.allows("private"));
+        assertEquals("--auth-open: 'a b' is not a channel name, name* or *",
+                refusal("--auth-jwt-secret", "s".repeat(32), "--auth-open", "a b"));
+        assertEquals("--auth-open: means nothing without --auth-jwt-secret or --auth-jwt-key",
+                refusal("--auth-open", "news"));
+    }
+
+    @Test
+    void theCacheAndTheHistoryCapAreBounded() throws ConfigException {
+        assertEquals(0, parse(Map.of(), "--auth-cache", "0").authCacheTokens());
+        assertEquals(10_000_000, parse(Map.of(), "--auth-cache", "10000000").authCacheTokens());
+        assertEquals("--auth-cache: 10000001 is out of range 0 to 10000000", refusal("--auth-cache", "10000001"));
+        assertEquals(1, parse(Map.of(), "--max-history-bytes", "1").maxHistoryBytes());
+        assertEquals("--max-history-bytes: 0 is out of range 1 to 1099511627776", refusal("--max-history-bytes", "0"));
+    }
+
+    private static Path pem(Path file, String algorithm, String curve) throws GeneralSecurityException, IOException {
+        var generator = KeyPairGenerator.getInstance(algorithm);
+        if (curve == null) {
+            generator.initialize(2048);
+        } else {
+            generator.initialize(new ECGenParameterSpec(curve));
+        }
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(generator.generateKeyPair().getPublic().getEncoded());
+        return Files.writeString(file, "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n");
     }
 }

@@ -36,7 +36,7 @@ public record Loompush() implements Protocol {
         if (cursor != null) {
             target.append("&since=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
         }
-        return Requests.get(target.toString(), poll.host(), List.of());
+        return Requests.get(target.toString(), poll.host(), authorization(poll));
     }
 
     @Override
@@ -54,11 +54,12 @@ public record Loompush() implements Protocol {
 
     @Override
     public byte[] sseRequest(Poll poll, String cursor) {
-        var fields = new ArrayList<String>(2);
+        var fields = new ArrayList<String>(3);
         fields.add("Accept: text/event-stream");
         if (cursor != null) {
             fields.add("Last-Event-ID: " + cursor);
         }
+        fields.addAll(authorization(poll));
         return Requests.get(channels("/sse/", poll).toString(), poll.host(), fields);
     }
 
@@ -93,7 +94,7 @@ public record Loompush() implements Protocol {
         if (cursor != null) {
             target.append("?since=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
         }
-        return Requests.get(target.toString(), poll.host(), WsHandshake.fields(key, null, List.of()));
+        return Requests.get(target.toString(), poll.host(), WsHandshake.fields(key, null, authorization(poll)));
     }
 
     @Override
@@ -105,6 +106,11 @@ public record Loompush() implements Protocol {
     @Override
     public Answer wsMessage(String message, String cursor) throws MalformedResponseException {
         return pollAnswer(message, "WebSocket message");
+    }
+
+    /** The subscription token's field, when the client has one. */
+    private static List<String> authorization(Poll poll) {
+        return poll.token() == null ? List.of() : List.of("Authorization: Bearer " + poll.token());
     }
 
     /** {@code <prefix><client>,<shared>...} */

@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param host           the Host header value
  * @param timeoutSeconds how long the client asks the server to hold
+ * @param token          the subscription token (loompush: sent as {@code Authorization: Bearer}), or null
  */
-public record Poll(String client, List<String> shared, String host, long timeoutSeconds) {
+public record Poll(String client, List<String> shared, String host, long timeoutSeconds, String token) {
     public Poll {
         shared = List.copyOf(shared);
     }

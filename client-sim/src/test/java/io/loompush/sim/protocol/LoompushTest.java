@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class LoompushTest {
     private final Protocol loompush = new Loompush();
-    private final Poll poll = new Poll("c7", List.of("broadcast"), "127.0.0.1:8080", 30);
+    private final Poll poll = new Poll("c7", List.of("broadcast"), "127.0.0.1:8080", 30, null);
 
     @Test
     void theFirstPollNamesTheChannelsAndTheHoldWithoutACursor() {
@@ -26,6 +26,17 @@ class LoompushTest {
                 Host: 127.0.0.1:8080\r
                 \r
                 """, text(loompush.pollRequest(poll, null)));
+    }
+
+    @Test
+    void aTokenGoesInTheAuthorizationHeaderOfEveryPoll() {
+        var withToken = new Poll("c7", List.of(), "127.0.0.1:8080", 30, "aaa.bbb.ccc");
+        assertEquals("""
+                GET /poll/c7?timeout=30&since=k1 HTTP/1.1\r
+                Host: 127.0.0.1:8080\r
+                Authorization: Bearer aaa.bbb.ccc\r
+                \r
+                """, text(loompush.pollRequest(withToken, "k1")));
     }
 
     @Test
@@ -102,6 +113,9 @@ class LoompushTest {
         assertTrue(ws.contains("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"), ws);
         assertNull(loompush.transportProblem(Transport.WS));
+        var withToken = new Poll("c7", List.of(), "127.0.0.1:8080", 30, "aaa.bbb.ccc");
+        assertTrue(text(loompush.sseRequest(withToken, null)).contains("\r\nAuthorization: Bearer aaa.bbb.ccc\r\n"));
+        assertTrue(text(loompush.wsRequest(withToken, null, "k")).contains("\r\nAuthorization: Bearer aaa.bbb.ccc\r\n"));
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class NchanTest {
     private final Nchan nchan = new Nchan();
-    private final Poll poll = new Poll("c7", List.of("broadcast"), "127.0.0.1:8081", 30);
+    private final Poll poll = new Poll("c7", List.of("broadcast"), "127.0.0.1:8081", 30, null);
 
     @Test
     void theFirstPollHasNoConditions() {

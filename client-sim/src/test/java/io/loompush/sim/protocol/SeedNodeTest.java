@@ -22,7 +22,7 @@ class SeedNodeTest {
                 GET /poll/c7?timeout=30 HTTP/1.1\r
                 Host: 127.0.0.1:8082\r
                 \r
-                """, text(seed.pollRequest(new Poll("c7", List.of("broadcast"), "127.0.0.1:8082", 30), null)));
+                """, text(seed.pollRequest(new Poll("c7", List.of("broadcast"), "127.0.0.1:8082", 30, null), null)));
     }
 
     @Test

@@ -5,11 +5,17 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Delayed;
 
 /**
  * One channel: its retained history and the mailboxes of the polls held on
  * it. Not thread-safe by itself: {@link Channels} touches it only inside the
  * registry map's per-key {@code compute}, which is its lock.
+ *
+ * <p>A channel whose history the byte cap emptied stays, without history or
+ * waiters, until what was shed has expired: its {@code evictedUpTo} is then
+ * the only proof that a cursor before it missed messages (see
+ * {@link Channels#shed}).
  *
  * <p>Memory: the common channel has one waiter and no history, so the waiter
  * is kept in a field and a set exists only for a shared channel; an empty
@@ -25,7 +31,10 @@ final class Channel {
     private long historyBytes;
     private Mailbox onlyWaiter;
     private Set<Mailbox> waiters;
-    boolean expiryScheduled;
+    /** Whether the byte cap emptied the history and the object stays for its gap proof. */
+    private boolean emptiedByCap;
+    /** The channel's entry in an expiry queue, or null; an entry that is not this one is stale. */
+    Delayed expiry;
 
     Channel(String name, long createdAt) {
         this.name = name;
@@ -85,6 +94,7 @@ final class Channel {
             history = new ArrayDeque<>(Math.min(capacity, 4));
         }
         history.addLast(message);
+        emptiedByCap = false;
         historyBytes += message.data().length;
         while (history.size() > capacity) {
             evictFirst();
@@ -99,6 +109,30 @@ final class Channel {
                 history = null;
             }
         }
+        if (emptiedByCap && MessageIds.millis(evictedUpTo) <= cutoffMillis) {
+            emptiedByCap = false;
+        }
+    }
+
+    /**
+     * Drops the oldest message for the byte cap.
+     *
+     * @param keepProof whether a channel so emptied stays for its gap proof; not with a shared
+     *                  history, which proves gaps itself
+     */
+    void shedOldest(boolean keepProof) {
+        if (history == null) {
+            return;
+        }
+        evictFirst();
+        if (history.isEmpty()) {
+            history = null;
+            emptiedByCap = keepProof;
+        }
+    }
+
+    boolean emptiedByCap() {
+        return emptiedByCap;
     }
 
     /** Forgets the history: this copy starts again after {@code at}. */
@@ -106,6 +140,7 @@ final class Channel {
         history = null;
         historyBytes = 0;
         evictedUpTo = 0;
+        emptiedByCap = false;
         createdAt = at;
     }
 
@@ -115,13 +150,19 @@ final class Channel {
         historyBytes -= evicted.data().length;
     }
 
-    /** The millisecond the oldest retained message was published, or -1. */
+    /**
+     * The millisecond the oldest retained message was published; for a channel
+     * the byte cap emptied, the last message shed; otherwise -1.
+     */
     long oldestMillis() {
-        return history == null ? -1 : MessageIds.millis(history.getFirst().seq());
+        if (history != null) {
+            return MessageIds.millis(history.getFirst().seq());
+        }
+        return emptiedByCap ? MessageIds.millis(evictedUpTo) : -1;
     }
 
     boolean idle() {
-        return history == null && !hasWaiters();
+        return history == null && !hasWaiters() && !emptiedByCap;
     }
 
     int historySize() {

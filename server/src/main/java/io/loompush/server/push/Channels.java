@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>History expiry needs no sweep: each channel with history has one entry in
  * a delay queue, due when its oldest message expires; one virtual thread takes
  * the due entries. Looks and publishes also drop expired messages on the way.
+ *
+ * <p>The history's payload bytes, over all channels, are capped: an append
+ * that passes the cap sheds the oldest messages anywhere until the total is
+ * back under it (see {@link #shed}). A poll that needed a shed message gets
+ * {@code gap:true}, as for any eviction.
  */
 public final class Channels implements AutoCloseable {
     /**
@@ -41,28 +46,39 @@ public final class Channels implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Channels.class);
     private final ConcurrentHashMap<String, Channel> map = new ConcurrentHashMap<>();
     private final DelayQueue<Due> expiries = new DelayQueue<>();
+    /** The channels the byte cap emptied, due when what they shed expires (see {@link Channel}). */
+    private final DelayQueue<Due> emptied = new DelayQueue<>();
     private final MessageIds ids;
     private final Feed feed;
     private final InstantSource clock;
     private final int historySize;
     private final long ttlMillis;
+    private final long maxHistoryBytes;
     private final AtomicInteger mailboxes = new AtomicInteger();
     private final AtomicLong historyEntries = new AtomicLong();
     private final AtomicLong historyBytes = new AtomicLong();
     private final Thread expiryThread;
+    private final Thread emptiedThread;
 
-    public Channels(MessageIds ids, Feed feed, InstantSource clock, int historySize, Duration historyTtl) {
+    /** @param maxHistoryBytes the cap on history payload bytes over all channels */
+    public Channels(MessageIds ids, Feed feed, InstantSource clock, int historySize, Duration historyTtl,
+                    long maxHistoryBytes) {
         this.ids = ids;
         this.feed = feed;
         this.clock = clock;
         this.historySize = historySize;
         this.ttlMillis = historyTtl.toMillis();
-        this.expiryThread = Thread.ofVirtual().name("loompush-history-expiry").unstarted(this::expireForever);
+        this.maxHistoryBytes = maxHistoryBytes;
+        this.expiryThread = Thread.ofVirtual().name("loompush-history-expiry")
+                .unstarted(() -> expireForever(expiries));
+        this.emptiedThread = Thread.ofVirtual().name("loompush-history-emptied")
+                .unstarted(() -> expireForever(emptied));
     }
 
-    /** Starts the expiry thread; tests that drive expiry by hand leave it off. */
+    /** Starts the expiry threads; tests that drive expiry by hand leave them off. */
     public Channels start() {
         expiryThread.start();
+        emptiedThread.start();
         return this;
     }
 
@@ -119,6 +135,7 @@ public final class Channels implements AutoCloseable {
             return channel;
         });
         signal(result.woken);
+        shed();
         return new Published(name, MessageIds.format(ids.epoch(), result.seq), result.woken.length);
     }
 
@@ -138,6 +155,7 @@ public final class Channels implements AutoCloseable {
             return channel;
         });
         signal(woken[0]);
+        shed();
         return woken[0].length;
     }
 
@@ -334,7 +352,7 @@ public final class Channels implements AutoCloseable {
     /** Drops the expired history of every channel that is due now. */
     void expireDue() {
         Due due;
-        while ((due = expiries.poll()) != null) {
+        while ((due = expiries.poll()) != null || (due = emptied.poll()) != null) {
             expire(due);
         }
     }
@@ -342,12 +360,47 @@ public final class Channels implements AutoCloseable {
     @Override
     public void close() {
         expiryThread.interrupt();
+        emptiedThread.interrupt();
     }
 
-    private void expireForever() {
+    /**
+     * Sheds the oldest messages until the history is within its byte cap. The
+     * expiry queue's head is the channel whose oldest message is due first, that
+     * is the oldest message anywhere (or close: a channel's entry is not moved
+     * up when its own count limit evicts), so one message goes from there and
+     * the channel's entry goes back in the queue at its new oldest. The shed
+     * message moves the channel's {@code evictedUpTo}, so a poll that needed it
+     * gets {@code gap:true}; an emptied channel stays until the message would
+     * have expired, since its {@code evictedUpTo} is the only proof (with a
+     * shared history, the shared history is).
+     */
+    private void shed() {
+        while (historyBytes.get() > maxHistoryBytes) {
+            Due due = expiries.peek();
+            if (due == null) {
+                return;
+            }
+            if (!expiries.remove(due)) {
+                continue;
+            }
+            map.computeIfPresent(due.channel.name, (key, channel) -> {
+                if (channel != due.channel || channel.expiry != due) {
+                    return channel;
+                }
+                channel.expiry = null;
+                var before = Tally.of(channel);
+                channel.shedOldest(!feed.shared());
+                count(before, channel);
+                scheduleExpiry(channel);
+                return removeIfIdle(channel);
+            });
+        }
+    }
+
+    private void expireForever(DelayQueue<Due> queue) {
         try {
             while (true) {
-                Due due = expiries.take();
+                Due due = queue.take();
                 try {
                     expire(due);
                 } catch (RuntimeException e) {
@@ -361,10 +414,10 @@ public final class Channels implements AutoCloseable {
 
     private void expire(Due due) {
         map.computeIfPresent(due.channel.name, (key, channel) -> {
-            if (channel != due.channel) {
+            if (channel != due.channel || channel.expiry != due) {
                 return channel;
             }
-            channel.expiryScheduled = false;
+            channel.expiry = null;
             var before = Tally.of(channel);
             channel.expire(clock.millis() - ttlMillis);
             count(before, channel);
@@ -392,6 +445,10 @@ public final class Channels implements AutoCloseable {
 
     /** Appends under the channel's lock; returns the mailboxes to signal once the lock is released. */
     private Mailbox[] append(Channel channel, Message message) {
+        if (channel.emptiedByCap()) {
+            // Its entry waits in the emptied queue; with history again it belongs in the expiry queue.
+            channel.expiry = null;
+        }
         var before = Tally.of(channel);
         channel.expire(clock.millis() - ttlMillis);
         channel.append(message, historySize);
@@ -413,9 +470,10 @@ public final class Channels implements AutoCloseable {
 
     private void scheduleExpiry(Channel channel) {
         long oldest = channel.oldestMillis();
-        if (oldest >= 0 && !channel.expiryScheduled) {
-            channel.expiryScheduled = true;
-            expiries.add(new Due(channel, oldest + ttlMillis, clock));
+        if (oldest >= 0 && channel.expiry == null) {
+            var due = new Due(channel, oldest + ttlMillis, clock);
+            channel.expiry = due;
+            (channel.historySize() > 0 ? expiries : emptied).add(due);
         }
     }
 

@@ -13,7 +13,7 @@ class ChannelsTest {
 
     private final TestClock clock = new TestClock();
     private final MessageIds ids = new MessageIds("ep", clock);
-    private final Channels channels = new Channels(ids, Feed.local("ep"), clock, 3, TTL);
+    private final Channels channels = new Channels(ids, Feed.local("ep"), clock, 3, TTL, Long.MAX_VALUE);
 
     private static byte[] bytes(String s) {
         return s.getBytes();

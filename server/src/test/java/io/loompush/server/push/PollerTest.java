@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class PollerTest {
     private final TestClock clock = new TestClock();
     private final Channels channels = new Channels(new MessageIds("ep", clock), Feed.local("ep"), clock, 64,
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5), Long.MAX_VALUE);
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Poller poller = new Poller(channels, draining::get);
     /** The mailbox of the latest hold: what the connection's I/O loop tells of the socket and the deadline. */

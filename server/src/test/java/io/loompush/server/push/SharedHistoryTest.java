@@ -73,7 +73,8 @@ class SharedHistoryTest {
 
     private final TestClock clock = new TestClock();
     private final History history = new History();
-    private final Channels channels = new Channels(new MessageIds("ep", clock), history, clock, 64, Duration.ofMinutes(5));
+    private final Channels channels = new Channels(new MessageIds("ep", clock), history, clock, 64, Duration.ofMinutes(5),
+            Long.MAX_VALUE);
     private final Poller poller = new Poller(channels, () -> false);
 
     /** A poll with a timeout of 0, answered at once. */
