@@ -134,7 +134,8 @@ def section(scenario, r, peers, out):
                       rows(lambda d: [num(per_conn(d, "idle"), 0, " B"), num(per_conn(d, "idle+gc"), 0, " B"),
                                       num(get(d, "memory", "perConnectionBytes", "idle", "kernelSocketSlabBytes"), 0, " B")])), ""]
     if base == "active":
-        return [f"## active{over}: memory per connection after one message round trip", "",
+        after = "per stream after one message" if transport else "per connection after one message round trip"
+        return [f"## active{over}: memory {after}", "",
                 table(["peer", "RSS / conn, settled", "after GC", "latency p50 / p99", "CPU / message", "result"],
                       rows(lambda d: [num(per_conn(d, "after-load"), 0, " B"), num(per_conn(d, "after-load+gc"), 0, " B"),
                                       num(get(d, "latencyMs", "p50"), 2) + " / " + num(get(d, "latencyMs", "p99"), 2, " ms"),

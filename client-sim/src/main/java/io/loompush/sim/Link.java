@@ -18,7 +18,7 @@ import java.time.Duration;
  * opening, then each event or WebSocket message). Every read blocks with no
  * buffer held.
  */
-sealed interface Link extends AutoCloseable permits PollLink, SseLink, WsLink {
+sealed interface Link extends AutoCloseable permits PollLink, StreamLink {
     /**
      * What one read brought.
      *

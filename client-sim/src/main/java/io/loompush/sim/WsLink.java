@@ -9,58 +9,31 @@ import io.loompush.sim.stream.StreamConnection;
 import io.loompush.sim.stream.WsHandshake;
 import io.loompush.sim.stream.WsReader;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * WebSocket: the opening handshake, a 101 whose {@code Sec-WebSocket-Accept}
  * proves the server read the key, then one answer per message. Pings are
  * answered inside {@link WsReader#next()}, on the client's own thread.
  */
-final class WsLink implements Link {
-    private final Protocol protocol;
-    private final StreamConnection connection;
+final class WsLink extends StreamLink {
     /** The handshake's key until its answer was checked; then null. */
     private String key;
-    private boolean requested;
     /** Null until the 101 was read. */
     private WsReader reader;
 
     WsLink(Protocol protocol, StreamConnection connection) {
-        this.protocol = protocol;
-        this.connection = connection;
+        super(protocol, connection, 101);
     }
 
     @Override
-    public void send(Poll poll, String cursor) throws IOException {
-        if (!requested) {
-            key = WsHandshake.key();
-            connection.send(protocol.wsRequest(poll, cursor, key));
-            requested = true;
-        }
-    }
-
-    @Override
-    public boolean subscribed() {
-        return reader != null;
-    }
-
-    @Override
-    public Reply read(String cursor) throws IOException {
-        if (reader == null) {
-            HttpResponse head = connection.readHead(101);
-            if (head.status() != 101) {
-                return SseLink.refused(head);
-            }
-            check(head);
-            key = null;
-            reader = new WsReader(connection);
-            return new Reply(new Answer.Messages(List.of(), cursor, false), null, true);
-        }
-        return new Reply(protocol.wsMessage(reader.next(), cursor), null, true);
+    byte[] request(Poll poll, String cursor) {
+        key = WsHandshake.key();
+        return protocol.wsRequest(poll, cursor, key);
     }
 
     /** RFC 6455 4.1: a client fails the connection unless the 101 says websocket, upgrade, and the right accept. */
-    private void check(HttpResponse head) throws MalformedResponseException {
+    @Override
+    void opened(HttpResponse head) throws MalformedResponseException {
         String upgrade = head.header("Upgrade");
         String connectionField = head.header("Connection");
         String accept = head.header("Sec-WebSocket-Accept");
@@ -80,10 +53,12 @@ final class WsLink implements Link {
             throw new MalformedResponseException("101 with Sec-WebSocket-Protocol '" + subprotocol + "', asked for "
                     + (wanted == null ? "none" : "'" + wanted + "'"));
         }
+        key = null;
+        reader = new WsReader(connection);
     }
 
     @Override
-    public void close() throws IOException {
-        connection.close();
+    Answer next(String cursor) throws IOException {
+        return protocol.wsMessage(reader.next(), cursor);
     }
 }

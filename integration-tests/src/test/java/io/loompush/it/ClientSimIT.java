@@ -29,6 +29,8 @@ class ClientSimIT {
     /** Built by the reactor before this module (declared before it in the parent pom). */
     private static final Path JAR = Path.of("..", "client-sim", "target", "loompush-client-sim.jar");
     private static final Duration RUN_LIMIT = Duration.ofSeconds(120);
+    /** The runs with tokens on: the server's secret, and every client's one token for all channels. */
+    private static final String SECRET = "client-sim-it-secret-of-32-bytes-or-more";
 
     @Test
     @Timeout(150)
@@ -48,9 +50,8 @@ class ClientSimIT {
     @Test
     @Timeout(150)
     void withTokensOnEveryClientPollsWithItsTokenAndGetsEveryMessage(@TempDir Path dir) throws Exception {
-        String secret = "client-sim-it-secret-of-32-bytes-or-more";
-        try (var server = TestServer.start("--auth-jwt-secret", secret)) {
-            String token = Jwt.hs256(secret, Jwt.claims(Jwt.nowSeconds() + 3600, "*"));
+        try (var server = TestServer.start("--auth-jwt-secret", SECRET)) {
+            String token = token();
             var figures = simulate(dir, server.port(), CLIENTS, "--mode", "unicast", "--rate", "500", "--duration", "2s",
                     "--token", token);
 
@@ -90,9 +91,8 @@ class ClientSimIT {
     @Test
     @Timeout(150)
     void webSocketsWithTokensGetEveryUnicastMessageOnceAndInOrder(@TempDir Path dir) throws Exception {
-        String secret = "client-sim-it-secret-of-32-bytes-or-more";
-        try (var server = TestServer.start("--auth-jwt-secret", secret)) {
-            String token = Jwt.hs256(secret, Jwt.claims(Jwt.nowSeconds() + 3600, "*"));
+        try (var server = TestServer.start("--auth-jwt-secret", SECRET)) {
+            String token = token();
             var figures = simulate(dir, server.port(), STREAM_CLIENTS, "--transport", "ws", "--mode", "unicast",
                     "--rate", "500", "--duration", "4s", "--token", token);
 
@@ -100,6 +100,10 @@ class ClientSimIT {
             assertTrue((Long) object(figures, "messages").get("published") >= 1000, "about 500 a second for 4 s");
             assertEquals("ws", object(figures, "config").get("transport"));
         }
+    }
+
+    private static String token() {
+        return Jwt.hs256(SECRET, Jwt.claims(Jwt.nowSeconds() + 3600, "*"));
     }
 
     /** Every client connected and held, no error, nothing lost, duplicated, late, gapped or foreign. */

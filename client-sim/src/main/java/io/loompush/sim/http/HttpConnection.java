@@ -71,7 +71,15 @@ public final class HttpConnection implements AutoCloseable {
         }
         byte[] buffer = new byte[FIRST_BUFFER_BYTES];
         buffer[0] = (byte) first;
-        int length = 1;
+        return readRest(in, buffer, 1);
+    }
+
+    /**
+     * Reads on from what {@code buffer[0..length)} holds until it is one whole response, and no more.
+     *
+     * @throws EOFException when the server closed the connection inside it
+     */
+    public static HttpResponse readRest(InputStream in, byte[] buffer, int length) throws IOException {
         while (true) {
             var parsed = ResponseParser.parse(buffer, length);
             if (parsed != null) {

@@ -54,13 +54,7 @@ public record Loompush() implements Protocol {
 
     @Override
     public byte[] sseRequest(Poll poll, String cursor) {
-        var fields = new ArrayList<String>(3);
-        fields.add("Accept: text/event-stream");
-        if (cursor != null) {
-            fields.add("Last-Event-ID: " + cursor);
-        }
-        fields.addAll(authorization(poll));
-        return Requests.get(channels("/sse/", poll).toString(), poll.host(), fields);
+        return Requests.eventStream(channels("/sse/", poll).toString(), poll.host(), cursor, authorization(poll));
     }
 
     /** A message event carries one message object and its cursor; {@code event: gap} says what cannot be proven. */

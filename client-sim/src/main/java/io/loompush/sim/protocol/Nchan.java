@@ -90,12 +90,7 @@ public record Nchan() implements Protocol {
 
     @Override
     public byte[] sseRequest(Poll poll, String cursor) {
-        var fields = new ArrayList<String>(2);
-        fields.add("Accept: text/event-stream");
-        if (cursor != null) {
-            fields.add("Last-Event-ID: " + cursor);
-        }
-        return Requests.get(channels("/sse/", poll), poll.host(), fields);
+        return Requests.eventStream(channels("/sse/", poll), poll.host(), cursor, List.of());
     }
 
     @Override

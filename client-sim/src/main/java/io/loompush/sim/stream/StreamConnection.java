@@ -1,5 +1,6 @@
 package io.loompush.sim.stream;
 
+import io.loompush.sim.http.HttpConnection;
 import io.loompush.sim.http.HttpResponse;
 import io.loompush.sim.http.MalformedResponseException;
 import io.loompush.sim.http.ResponseParser;
@@ -66,20 +67,7 @@ public final class StreamConnection implements AutoCloseable {
                 && ResponseParser.first(head.fields(), "Transfer-Encoding") == null) {
             return head.response();
         }
-        while (true) {
-            var parsed = ResponseParser.parse(buffer, length);
-            if (parsed != null) {
-                return parsed.response();
-            }
-            if (length == buffer.length) {
-                buffer = Arrays.copyOf(buffer, buffer.length * 2);
-            }
-            int n = in.read(buffer, length, buffer.length - length);
-            if (n < 0) {
-                throw new EOFException("connection closed inside a response");
-            }
-            length += n;
-        }
+        return HttpConnection.readRest(in, buffer, length);
     }
 
     /**
