@@ -2,9 +2,11 @@ package io.loompush.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +130,53 @@ class TokensIT {
             assertTrue(answeredAt >= exp * 1000 - 50 && answeredAt <= exp * 1000 + 1000,
                     "answered " + (answeredAt - exp * 1000) + " ms after exp");
             assertRefused(401, "token expired", client.get("/poll/ticking?timeout=60", "Authorization: Bearer " + token));
+        }
+    }
+
+    @Test
+    void streamsNeedATokenLikePollsAndAWebSocketHandshakeGetsTheSameStatuses() throws Exception {
+        try (var client = server.connect()) {
+            client.sendGet("/sse/news");
+            assertRefused(401, "token required", client.readOpening());
+            client.sendGet("/sse/news?token=" + token("other"));
+            assertRefused(403, "channel not allowed: news", client.readOpening());
+            client.sendGet("/ws/news", WsConnection.handshake("dGhlIHNhbXBsZSBub25jZQ=="));
+            assertRefused(401, "token required", client.readOpening());
+        }
+        try (var ws = WsConnection.open(server.connect(), "/ws/news?token=" + token("news"))) {
+            String id = server.publish("news", "for token holders").id();
+            assertEquals(id, PollAnswer.of(ws.nextAnsweringPings().text()).cursor());
+        }
+    }
+
+    @Test
+    void anSseStreamEndsWhenItsTokenExpires() throws Exception {
+        long exp = Jwt.nowSeconds() + 2;
+        String token = Jwt.hs256(SECRET, Jwt.claims(exp, "ticking-sse"));
+        try (var client = server.connect()) {
+            client.sendGet("/sse/ticking-sse?token=" + token);
+            assertEquals(200, client.readOpening().status());
+            var events = new SseEvents(client.input());
+            String id = server.publish("ticking-sse", "before").id();
+            assertEquals(id, events.nextEvent().id());
+            assertThrows(EOFException.class, events::nextEvent);
+            long endedAt = System.currentTimeMillis();
+            assertTrue(endedAt >= exp * 1000 - 50 && endedAt <= exp * 1000 + 1000,
+                    "ended " + (endedAt - exp * 1000) + " ms after exp");
+        }
+    }
+
+    @Test
+    void aWebSocketIsClosedWith1008WhenItsTokenExpires() throws Exception {
+        long exp = Jwt.nowSeconds() + 2;
+        String token = Jwt.hs256(SECRET, Jwt.claims(exp, "ticking-ws"));
+        try (var ws = WsConnection.open(server.connect(), "/ws/ticking-ws", "Authorization: Bearer " + token)) {
+            var close = ws.nextAnsweringPings();
+            long closedAt = System.currentTimeMillis();
+            assertEquals(WsConnection.CLOSE, close.opcode());
+            assertEquals(1008, close.closeCode());
+            assertTrue(closedAt >= exp * 1000 - 50 && closedAt <= exp * 1000 + 1000,
+                    "closed " + (closedAt - exp * 1000) + " ms after exp");
         }
     }
 

@@ -7,6 +7,8 @@ import io.loompush.server.push.Mailbox;
 import io.loompush.server.push.Poller;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A subscription that stays open, Server-Sent Events or WebSocket, served by
@@ -28,6 +30,10 @@ import java.util.function.BooleanSupplier;
  * once. Publishers never touch the socket.
  */
 abstract sealed class Stream implements Poller.Client permits SseStream, WsStream {
+    private static final Logger log = LoggerFactory.getLogger(Stream.class);
+    /** What a readable socket is read with: a WebSocket's control frames are at most 131 bytes. */
+    private static final int READ_BYTES = 512;
+
     /** What every stream shares: one per server. */
     record Shared(Poller poller, Counters counters, BooleanSupplier draining, long heartbeatNanos) {}
 
@@ -97,6 +103,32 @@ abstract sealed class Stream implements Poller.Client permits SseStream, WsStrea
             }
         }
     }
+
+    /**
+     * The socket turned readable while held: the client closed, or sent
+     * something, which {@link #received} takes.
+     */
+    @Override
+    public final boolean gone() {
+        var bytes = new byte[READ_BYTES];
+        int n = link.readNow(bytes, 0, bytes.length);
+        if (n < 0) {
+            return true;
+        }
+        try {
+            if (n > 0 && !received(bytes, n)) {
+                return true;
+            }
+            link.rewatch();
+            return false;
+        } catch (IOException e) {
+            log.debug("stream client went away: {}", e.toString());
+            return true;
+        }
+    }
+
+    /** Takes what the client sent; false when that ended the stream. */
+    abstract boolean received(byte[] bytes, int n) throws IOException;
 
     /** Told that the opening is written, with what the client sent early; false when the stream ended there. */
     abstract boolean opened(byte[] early) throws IOException;

@@ -20,8 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class WsStream extends Stream {
     private static final Logger log = LoggerFactory.getLogger(WsStream.class);
-    /** What one readable socket is read with; control frames are at most 131 bytes. */
-    private static final int READ_BYTES = 512;
     /** A client silent for this many heartbeats (not even a pong) is closed. */
     private static final int SILENT_BEATS = 2;
     /** How long a closing stream waits for the client to close its side after the close frame. */
@@ -47,7 +45,7 @@ final class WsStream extends Stream {
     @Override
     boolean opened(byte[] early) throws IOException {
         lastPing = lastHeard = System.nanoTime();
-        return early.length == 0 || take(early, early.length);
+        return early.length == 0 || received(early, early.length);
     }
 
     @Override
@@ -92,28 +90,9 @@ final class WsStream extends Stream {
         close(CloseCodes.POLICY, "token expired");
     }
 
-    /** The socket turned readable: the client's control frames, its close, or its leaving. */
+    /** The client's control frames: a ping answered, a close or a broken rule the end. */
     @Override
-    public boolean gone() {
-        var bytes = new byte[READ_BYTES];
-        int n = link.readNow(bytes, 0, bytes.length);
-        if (n < 0) {
-            return true;
-        }
-        try {
-            if (n > 0 && !take(bytes, n)) {
-                return true;
-            }
-            link.rewatch();
-            return false;
-        } catch (IOException e) {
-            log.debug("WebSocket client went away: {}", e.toString());
-            return true;
-        }
-    }
-
-    /** @return false when the bytes ended the stream (a close answered, or a rule broken) */
-    private boolean take(byte[] bytes, int n) throws IOException {
+    boolean received(byte[] bytes, int n) throws IOException {
         lastHeard = System.nanoTime();
         FrameReader.Ending ending = frames.feed(bytes, 0, n, link::write);
         if (ending == null) {
