@@ -13,11 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * One simulated client on its own virtual thread: connect, poll, read the
  * answer, check its messages, poll again with the cursor, until the fleet
- * stops. Over a stream transport ({@link Link}) "poll" is the one request
- * that opens the stream and every event or WebSocket message is an answer;
- * a stream that ends or fails is opened again with the last cursor. A failure is counted, the connection dropped, and after a pause
+ * stops. A failure is counted, the connection dropped, and after a pause
  * ({@link Backoff}: a 503's Retry-After, else a short capped backoff) the
- * client connects again and resumes from its cursor, like a real one.
+ * client connects again and resumes from its cursor, like a real one. Over
+ * a stream transport ({@link Link}) "poll" is the one request that opens
+ * the stream, and every event or WebSocket message is an answer; a stream
+ * that ends is such a failure, and is opened again from the last cursor.
  *
  * <pre>
  *   disconnected ──connect──> connected ──send poll──> held ──answer──> connected

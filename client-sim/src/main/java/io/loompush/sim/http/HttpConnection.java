@@ -37,7 +37,13 @@ public final class HttpConnection implements AutoCloseable {
      */
     public static HttpConnection open(InetSocketAddress target, InetAddress source, Duration connectTimeout,
                                       Duration readTimeout) throws IOException {
-        return new HttpConnection(connect(target, source, connectTimeout, readTimeout));
+        Socket socket = connect(target, source, connectTimeout, readTimeout);
+        try {
+            return new HttpConnection(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     /** A connected socket, as {@link #open} makes it: bound to {@code source}, no Nagle, reads bounded by {@code readTimeout}. */

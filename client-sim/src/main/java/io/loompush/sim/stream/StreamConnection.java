@@ -54,7 +54,8 @@ public final class StreamConnection implements AutoCloseable {
             }
             int n = in.read(buffer, length, buffer.length - length);
             if (n < 0) {
-                throw new EOFException(length == 0 ? "connection closed by the server" : "connection closed inside a response head");
+                throw new EOFException(length == 0 ? "connection closed by the server"
+                        : "connection closed inside a response head");
             }
             length += n;
             head = ResponseParser.head(buffer, length);

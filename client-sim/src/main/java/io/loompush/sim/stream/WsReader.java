@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The messages of an open WebSocket, one at a time, whole: continuation
@@ -43,11 +44,10 @@ public final class WsReader {
                 throw new MalformedResponseException("masked frame from the server");
             }
             switch (frame.opcode()) {
-                case WsFrame.PING -> connection.send(WsFrame.encode(true, WsFrame.PONG, frame.payload(), WsHandshake.mask()));
+                case WsFrame.PING -> reply(WsFrame.PONG, frame.payload());
                 case WsFrame.PONG -> { }
                 case WsFrame.CLOSE -> {
-                    byte[] code = frame.payload().length >= 2 ? new byte[] {frame.payload()[0], frame.payload()[1]} : new byte[0];
-                    connection.send(WsFrame.encode(true, WsFrame.CLOSE, code, WsHandshake.mask()));
+                    reply(WsFrame.CLOSE, Arrays.copyOf(frame.payload(), Math.min(2, frame.payload().length)));
                     throw new EOFException("the server closed the WebSocket" + closeReason(frame.payload()));
                 }
                 case WsFrame.TEXT, WsFrame.BINARY -> {
@@ -77,6 +77,11 @@ public final class WsReader {
                 default -> throw new MalformedResponseException("frame with opcode " + frame.opcode());
             }
         }
+    }
+
+    /** A masked frame of the client's own: a pong with the ping's payload, a close echoing the code. */
+    private void reply(int opcode, byte[] payload) throws IOException {
+        connection.send(WsFrame.encode(true, opcode, payload, WsHandshake.mask()));
     }
 
     private WsFrame.Frame nextFrame() throws IOException {
