@@ -219,7 +219,7 @@ def main():
     # idle long-poll figure of the same run; fan-out p99 and CPU per message beside the peers'.
     idle_poll = per_conn(r.get(("loompush", "idle")), "idle")
     for transport, name in TRANSPORTS.items():
-        panels += [(f"idle-{transport}", f"idle {name} RSS / connection, settled", "B", lambda d: per_conn(d, "idle"),
+        panels += [(f"idle-{transport}", f"{name}: idle RSS / connection, settled", "B", lambda d: per_conn(d, "idle"),
                     (idle_poll + 1000, "loompush target: its long-poll figure + 1 KB,") if idle_poll else None),
                    (f"active-{transport}", f"{name}: RSS / connection after a message", "B",
                     lambda d: per_conn(d, "after-load"), None),
