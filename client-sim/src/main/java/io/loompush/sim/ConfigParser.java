@@ -63,7 +63,7 @@ final class ConfigParser {
             Option.derived("--publish", "VIA", "http (seed-node: redis)", "how the publisher sends: http or redis"),
             new Option("--redis", "URL", "redis://127.0.0.1:6379", "the Redis the publisher publishes to (loompush: FCALL loompush_publish; seed-node: PUBLISH)"),
             new Option("--redis-prefix", "PREFIX", "push:", "Redis channel of channel C: PREFIX + C"),
-            new Option("--publish-token", "TOKEN", "none", "bearer token for HTTP publish"),
+            new Option("--publish-token", "TOKEN", "none", "bearer token for HTTP publish (and loompush's /stats)"),
             new Option("--token", "TOKEN", "none",
                     "loompush: the subscription token (JWT) every client sends with every poll or stream request as "
                             + "Authorization: Bearer"),

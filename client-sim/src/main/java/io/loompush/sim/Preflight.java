@@ -72,7 +72,8 @@ final class Preflight {
             throw new UsageException("cannot reach the server at " + config.target() + ": " + e.getMessage());
         }
         if (config.statsPath() != null) {
-            try (var stats = new StatsReader(config.target().address(), config.target().host(), config.statsPath())) {
+            try (var stats = new StatsReader(config.target().address(), config.target().host(), config.statsPath(),
+                config.publishToken())) {
                 if (StatsReader.figure(stats.read(), "connections") == null) {
                     throw new IOException("no 'connections' figure");
                 }

@@ -64,7 +64,8 @@ final class Simulation {
         this.fleets = List.copyOf(fleets);
         this.publisher = publisher;
         StatsReader stats = config.statsPath() == null ? null
-                : new StatsReader(config.target().address(), config.target().host(), config.statsPath());
+                : new StatsReader(config.target().address(), config.target().host(), config.statsPath(),
+                config.publishToken());
         this.probe = new ServerProbe(config.serverPid(), stats, config.forceGc());
         this.line = new ProgressLine(config.clients(), this::progress, () -> latencies.collect(this.fleets), latencies,
                 () -> publisher == null ? 0 : publisher.sent(), log);

@@ -22,10 +22,13 @@ final class Stats implements AutoCloseable {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
 
     private final int port;
+    /** Sent with every read: the publish token's Authorization, for a server that has one. */
+    private final String[] headers;
     private RawHttpClient client;
 
-    Stats(int port) {
+    Stats(int port, String... headers) {
         this.port = port;
+        this.headers = headers;
     }
 
     Map<String, Object> read() throws IOException {
@@ -49,7 +52,7 @@ final class Stats implements AutoCloseable {
         if (client == null) {
             client = RawHttpClient.connect(port);
         }
-        return client.get("/stats");
+        return client.get("/stats", headers);
     }
 
     long read(String figure) throws IOException {

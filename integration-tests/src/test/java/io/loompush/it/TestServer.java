@@ -19,9 +19,12 @@ final class TestServer implements AutoCloseable {
     private final PushServer server;
     private final Stats stats;
 
-    private TestServer(PushServer server) {
+    /** @param publishToken the server's --publish-token, which /stats then needs, or null */
+    private TestServer(PushServer server, String publishToken) {
         this.server = server;
-        this.stats = new Stats(server.port());
+        this.stats = publishToken == null
+                ? new Stats(server.port())
+                : new Stats(server.port(), "Authorization: Bearer " + publishToken);
     }
 
     /**
@@ -33,7 +36,9 @@ final class TestServer implements AutoCloseable {
                 "--max-connections", "10000"));
         args.addAll(List.of(options));
         try {
-            return new TestServer(PushServer.start(Config.fromArgs(args.toArray(String[]::new))));
+            int token = args.indexOf("--publish-token");
+            return new TestServer(PushServer.start(Config.fromArgs(args.toArray(String[]::new))),
+                    token < 0 ? null : args.get(token + 1));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

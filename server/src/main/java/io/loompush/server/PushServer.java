@@ -15,6 +15,7 @@ import io.loompush.server.redis.RedisBroker;
 import io.loompush.server.redis.RedisFeed;
 import io.loompush.server.redis.RedisStreams;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
@@ -81,8 +82,9 @@ public final class PushServer implements AutoCloseable {
         var tokens = new Tokens(config.authKey(), config.authOpen(), config.authCacheTokens(), clock);
         var polls = new PollHandler(config, channels, tokens, counters, this::draining);
         var streams = new StreamHandler(config, polls, channels, counters, this::draining);
-        var router = new Router(polls, streams, new PublishHandler(config, broker, counters), this::stats,
-                this::draining, broker::reachable);
+        var operators = new OperatorRule(config.publishToken());
+        var router = new Router(polls, streams, new PublishHandler(operators, broker, counters), operators,
+                Assets.load(), this::stats, this::draining, broker::reachable);
         this.shared = new Connection.Shared(router, polls, streams, counters, permits,
                 Limits.withMaxBody(config.maxMessageBytes()), config.headerTimeout(), config.writeTimeout(), io,
                 connectionThreads);
@@ -115,10 +117,11 @@ public final class PushServer implements AutoCloseable {
 
     Stats stats() {
         int connections = counters.connections.get();
-        return new Stats(connections, counters.held.get(), counters.sse.get(), counters.ws.get(), channels.channelCount(), channels.mailboxCount(),
+        return new Stats(ManagementFactory.getRuntimeMXBean().getUptime(), connections,
+                counters.held.get(), counters.sse.get(), counters.ws.get(), channels.channelCount(), channels.mailboxCount(),
                 channels.historyEntries(), channels.historyBytes(), counters.published.sum(),
                 counters.delivered.sum(), counters.threads.get(), draining,
-                memory.read(connections), broker.statsJson());
+                memory.read(connections), GcPauses.read(), broker.statsJson());
     }
 
     /**

@@ -37,21 +37,25 @@ final class Router {
     private final PollHandler polls;
     private final StreamHandler streams;
     private final PublishHandler publishes;
+    private final OperatorRule operators;
+    private final Assets assets;
     private final Supplier<Stats> stats;
     private final BooleanSupplier draining;
     private final BooleanSupplier brokerReachable;
 
-    Router(PollHandler polls, StreamHandler streams, PublishHandler publishes, Supplier<Stats> stats,
-           BooleanSupplier draining, BooleanSupplier brokerReachable) {
+    Router(PollHandler polls, StreamHandler streams, PublishHandler publishes, OperatorRule operators, Assets assets,
+           Supplier<Stats> stats, BooleanSupplier draining, BooleanSupplier brokerReachable) {
         this.polls = polls;
         this.streams = streams;
         this.publishes = publishes;
+        this.operators = operators;
+        this.assets = assets;
         this.stats = stats;
         this.draining = draining;
         this.brokerReachable = brokerReachable;
     }
 
-    /** @param peer the client's socket, asked for its address only by a publish */
+    /** @param peer the client's socket, asked for its address only by a publish and the figures */
     Exchange route(Request request, Link peer) throws IOException {
         Exchange exchange;
         try {
@@ -101,6 +105,11 @@ final class Router {
             allow(method, "POST");
             return new Answer(publishes.publish(request, path.substring(PUBLISH.length()), peer.remote()));
         }
+        Assets.Asset asset = assets.at(path);
+        if (asset != null) {
+            allow(method, "GET");
+            return new Answer(Assets.answer(asset, request));
+        }
         return new Answer(switch (path) {
             case "/healthz" -> {
                 allow(method, "GET");
@@ -113,10 +122,12 @@ final class Router {
             }
             case "/stats" -> {
                 allow(method, "GET");
+                operators.check(request, peer.remote(), "/stats");
                 yield Response.json(200, stats.get().toJson());
             }
             case "/metrics" -> {
                 allow(method, "GET");
+                operators.check(request, peer.remote(), "/metrics");
                 yield new Response(200, "text/plain; version=0.0.4; charset=utf-8",
                         stats.get().toPrometheus().getBytes(StandardCharsets.UTF_8),
                         List.of(), false, false);

@@ -1,20 +1,29 @@
 package io.loompush.server;
 
+import io.loompush.server.http.Json;
+
 /**
  * One reading of the server's figures, as /stats JSON or /metrics text.
  *
  * @param sse            open Server-Sent Events streams
  * @param ws             open WebSockets
  * @param connectionThreads the connections' virtual threads alive now, counted as they start and end
+ * @param uptimeMillis   the JVM's uptime: the clock the dashboard's rates are measured by
  * @param brokerJson     the broker's own figures as a JSON object (Redis), or null
  */
-record Stats(int connections, int held, int sse, int ws, int channels, int mailboxes, long historyEntries, long historyBytes,
-             long published, long delivered, int connectionThreads, boolean draining, MemoryProbe.Memory memory,
-             String brokerJson) {
+record Stats(long uptimeMillis, int connections, int held, int sse, int ws, int channels, int mailboxes,
+             long historyEntries, long historyBytes, long published, long delivered, int connectionThreads,
+             boolean draining, MemoryProbe.Memory memory, GcPauses gc, String brokerJson) {
 
     String toJson() {
         var m = memory;
-        return "{\"connections\":" + connections
+        var collectors = new StringBuilder();
+        for (var c : gc.collectors()) {
+            collectors.append(collectors.isEmpty() ? "" : ",").append("{\"name\":").append(Json.string(c.name()))
+                    .append(",\"count\":").append(c.count()).append(",\"millis\":").append(c.millis()).append('}');
+        }
+        return "{\"uptimeMillis\":" + uptimeMillis
+                + ",\"connections\":" + connections
                 + ",\"held\":" + held
                 + ",\"streams\":{\"sse\":" + sse + ",\"ws\":" + ws + "}"
                 + ",\"channels\":" + channels
@@ -37,6 +46,8 @@ record Stats(int connections, int held, int sse, int ws, int channels, int mailb
                 + ",\"kernelTcpBytes\":" + m.kernelTcp()
                 + ",\"kernelBytesPerSocketEstimate\":" + m.kernelPerSocket()
                 + "}"
+                + ",\"gc\":{\"pauses\":" + gc.pauses() + ",\"pauseMillis\":" + gc.millis()
+                + ",\"collectors\":[" + collectors + "]}"
                 + (brokerJson == null ? "" : ",\"redis\":" + brokerJson)
                 + "}";
     }
@@ -74,6 +85,8 @@ record Stats(int connections, int held, int sse, int ws, int channels, int mailb
         gauge(out, "loompush_kernel_tcp_bytes", "Kernel TCP buffer memory, all sockets", memory.kernelTcp());
         gauge(out, "loompush_kernel_bytes_per_socket_estimate", "Kernel memory per TCP socket, estimated",
                 memory.kernelPerSocket());
+        counter(out, "loompush_gc_pauses_total", "Garbage collection pauses", gc.pauses());
+        counter(out, "loompush_gc_pause_seconds_total", "Time in garbage collection pauses", gc.millis() / 1000.0);
         return out.toString();
     }
     private static void gauge(StringBuilder out, String name, String help, Number value) {

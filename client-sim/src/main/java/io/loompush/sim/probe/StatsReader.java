@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * Reads the server's JSON stats over one keep-alive connection of its own
  * (which the server counts among its connections: the baseline reading
- * includes it). Reconnects after a failure.
+ * includes it). Reconnects after a failure. loompush gives its stats to
+ * loopback, or to whoever has its publish token (as for publish), which is
+ * then sent as {@code Authorization: Bearer}.
  */
 public final class StatsReader implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -20,12 +22,19 @@ public final class StatsReader implements AutoCloseable {
     private final InetSocketAddress target;
     private final String host;
     private final String path;
+    private final List<String> fields;
     private HttpConnection connection;
 
     public StatsReader(InetSocketAddress target, String host, String path) {
+        this(target, host, path, null);
+    }
+
+    /** @param publishToken the server's publish token, or null */
+    public StatsReader(InetSocketAddress target, String host, String path, String publishToken) {
         this.target = target;
         this.host = host;
         this.path = path;
+        this.fields = publishToken == null ? List.of() : List.of("Authorization: Bearer " + publishToken);
     }
 
     /**
@@ -53,7 +62,7 @@ public final class StatsReader implements AutoCloseable {
     }
 
     private Map<String, Object> exchange() throws IOException {
-        var response = connection.exchange(Requests.get(path, host, List.of()));
+        var response = connection.exchange(Requests.get(path, host, fields));
         if (!response.keepAlive()) {
             close();
         }

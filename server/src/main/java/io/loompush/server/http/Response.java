@@ -6,10 +6,12 @@ import java.util.List;
 
 /**
  * One answer. Every response carries Content-Length and
- * {@code Cache-Control: no-store} (added by {@link ResponseWriter}); the extra
- * headers are the few that vary (Allow, Retry-After, CORS).
+ * {@code Cache-Control: no-store} (added by {@link ResponseWriter}, unless the
+ * extra headers have a Cache-Control of their own: the browser assets); the
+ * extra headers are the few that vary (Allow, Retry-After, CORS, ETag).
  *
- * @param headOnly the answer to a HEAD request: the head a GET would get, Content-Length included, and no body
+ * @param headOnly the answer to a HEAD request: the head a GET would get, Content-Length included, and no body;
+ *                 also a 304, whose Content-Length is the 200's (RFC 9110 section 8.6)
  */
 public record Response(int status, String contentType, byte[] body, List<Headers.Field> extraHeaders, boolean close,
                        boolean headOnly) {

@@ -10,8 +10,10 @@ public final class ResponseWriter {
         var head = new StringBuilder(160)
                 .append("HTTP/1.1 ").append(response.status()).append(' ').append(reason(response.status()))
                 .append("\r\nContent-Type: ").append(response.contentType())
-                .append("\r\nContent-Length: ").append(response.body().length)
-                .append("\r\nCache-Control: no-store");
+                .append("\r\nContent-Length: ").append(response.body().length);
+        if (response.extraHeaders().stream().noneMatch(f -> f.name().equals("Cache-Control"))) {
+            head.append("\r\nCache-Control: no-store");
+        }
         for (var field : response.extraHeaders()) {
             head.append("\r\n").append(field.name()).append(": ").append(field.value());
         }
@@ -39,6 +41,7 @@ public final class ResponseWriter {
     static String reason(int status) {
         return switch (status) {
             case 200 -> "OK";
+            case 304 -> "Not Modified";
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
