@@ -2,6 +2,7 @@ package io.loompush.sim;
 
 import io.loompush.sim.protocol.Protocol;
 import io.loompush.sim.protocol.SeedNode;
+import io.loompush.sim.protocol.Transport;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -46,6 +47,9 @@ final class ConfigParser {
             new Option("--mode", "MODE", "idle",
                     "the scenario: idle, active, fanout, unicast, connect or reconnect (see MODES)"),
             new Option("--protocol", "NAME", "loompush", "the server's protocol: loompush, nchan or seed-node"),
+            new Option("--transport", "NAME", "poll",
+                    "how clients subscribe: poll (long-poll), sse (Server-Sent Events) or ws (WebSocket); "
+                            + "a stream is opened once and resumed with its last cursor when it ends; not with reconnect"),
             new Option("--target", "HOST:PORT", "127.0.0.1:8080", "the server; loopback only (127.0.0.0/8, ::1)"),
             new Option("--clients", "N", "1000", "simulated clients, one long-poll connection each (1 to " + MAX_CLIENTS + ")"),
             new Option("--ramp", "N", "2000", "connections opened per second"),
@@ -61,7 +65,8 @@ final class ConfigParser {
             new Option("--redis-prefix", "PREFIX", "push:", "Redis channel of channel C: PREFIX + C"),
             new Option("--publish-token", "TOKEN", "none", "bearer token for HTTP publish (and loompush's /stats)"),
             new Option("--token", "TOKEN", "none",
-                    "loompush: the subscription token (JWT) every client sends with every poll as Authorization: Bearer"),
+                    "loompush: the subscription token (JWT) every client sends with every poll or stream request as "
+                            + "Authorization: Bearer"),
             Option.derived("--rate", "N", "unicast and reconnect 1000, active 0",
                     "messages per second (0: as fast as the publishers go)"),
             new Option("--rounds", "N", "5", "fanout: messages to each shared channel, one round after another"),
@@ -95,6 +100,7 @@ final class ConfigParser {
         Map<String, String> values = values(args);
         Mode mode = mode(values.get("--mode"));
         Protocol protocol = protocol(values.get("--protocol"));
+        Transport transport = transport(values.get("--transport"), protocol, mode);
         Target target = Target.parse(values.get("--target"), "--target");
         int clients = (int) integer(values, "--clients", 1, MAX_CLIENTS);
         int ramp = (int) integer(values, "--ramp", 1, 1_000_000);
@@ -108,6 +114,7 @@ final class ConfigParser {
         return new SimConfig(
                 mode,
                 protocol,
+                transport,
                 target,
                 clients,
                 ramp,
@@ -231,6 +238,31 @@ final class ConfigParser {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--protocol: expected loompush, nchan or seed-node, got '" + value + "'");
         }
+    }
+
+    /**
+     * A stream gives a client no cursor before its first message, so one cut before that could not
+     * resume: the reconnect mode stays long-poll only.
+     */
+    private static Transport transport(String value, Protocol protocol, Mode mode) throws UsageException {
+        Transport transport = null;
+        for (Transport t : Transport.values()) {
+            if (t.flagName().equals(value)) {
+                transport = t;
+            }
+        }
+        if (transport == null) {
+            throw new UsageException("--transport: expected poll, sse or ws, got '" + value + "'");
+        }
+        String problem = protocol.transportProblem(transport);
+        if (problem != null) {
+            throw new UsageException("--transport " + value + ": " + problem);
+        }
+        if (transport.stream() && mode == Mode.RECONNECT) {
+            throw new UsageException("--transport " + value + ": --mode reconnect is long-poll only (a stream gives "
+                    + "no cursor before its first message, so a client cut before one could not resume)");
+        }
+        return transport;
     }
 
     private static List<String> shared(String value, Mode mode, Protocol protocol) throws UsageException {

@@ -25,6 +25,8 @@ final class Help {
                   ops/sim --mode fanout --protocol nchan --target 127.0.0.1:8081
                   ops/sim --mode unicast --protocol seed-node --target 127.0.0.1:8082
                   ops/sim --mode reconnect --clients 1000 --rate 500 --duration 20s --cut-at 5s --server-pid PID
+                  ops/sim --mode fanout --transport sse --clients 19000 --server-pid PID
+                  ops/sim --mode idle --transport ws --protocol nchan --target 127.0.0.1:8081
 
                 MODES (each connects every client first; BENCHMARKS.md's scenarios)
                 """);
@@ -59,6 +61,29 @@ final class Help {
                              Publish: Redis PUBLISH push:<channel> only; the one shared channel is broadcast.
                              No cursor: a message that comes while its client is between two polls is lost,
                              as in the seed, and counted as lost.
+
+                TRANSPORTS (--transport; not with --mode reconnect)
+                  poll       a long-poll per answer, as above.
+                  sse        one GET per connection, then one answer per event; a comment, or an event
+                             without data (Nchan's event: ping), is a heartbeat. Chunked or close-delimited.
+                               loompush  GET /sse/c<i>[,<shared>...], Accept: text/event-stream, and
+                                         Last-Event-ID: <cursor> on a resume; each event id: <cursor> and
+                                         data: {"channel","id","data"}; event: gap is reported as gap:true.
+                               nchan     GET /sse/c<i>[/<shared>...] (nchan_subscriber eventsource), the same
+                                         headers; each event id: <message id> and the payload as its data.
+                  ws         an RFC 6455 opening handshake (the 101's Sec-WebSocket-Accept is checked),
+                             then one answer per message; pings get a masked pong at once, a close gets
+                             a close; a masked, reserved or oversized server frame is an error.
+                               loompush  GET /ws/c<i>[,<shared>...][?since=<cursor>]; each text message is
+                                         a poll answer's JSON.
+                               nchan     GET /ws/c<i>[/<shared>...] (nchan_subscriber websocket) with
+                                         Sec-WebSocket-Protocol: ws+meta.nchan and Last-Event-ID on a resume;
+                                         each message is id: <message id>, maybe content-type: <type>, a
+                                         blank line, then the payload.
+                  A stream that ends or fails is counted as an error and opened again, after the
+                  usual backoff, from its last cursor. --poll-timeout (plus 10 s) is the longest
+                  silence accepted between two events or heartbeats. The server's stats confirm a
+                  stream as held with streams.sse or streams.ws (loompush /stats).
 
                 MESSAGES
                   Each payload reads "lp1 run=<run> ch=<channel> seq=<n> ts=<microseconds since the epoch>"

@@ -45,8 +45,9 @@ final class Report {
         var config = r.config();
         var c = r.clients();
         var out = new StringBuilder(4096);
-        out.append(String.format("%nclient-sim %s: %s at %s, %d clients in %s, run %s, %.1f s%n",
-                config.mode().flagName(), config.protocol().name(), config.target(), config.clients(),
+        out.append(String.format("%nclient-sim %s: %s over %s at %s, %d clients in %s, run %s, %.1f s%n",
+                config.mode().flagName(), config.protocol().name(), config.transport().flagName(), config.target(),
+                config.clients(),
                 r.plan().inProcess() ? "1 process" : r.plan().slices().size() + " worker processes", config.run(),
                 r.elapsedSeconds()));
         out.append("\nconnect\n");
@@ -58,7 +59,8 @@ final class Report {
         out.append("\nclients\n");
         row(out, "connected", c.connected() + " of " + c.clients());
         row(out, "connections made", c.connects() + " (" + (c.connects() - c.connected()) + " reconnects)");
-        row(out, "poll answers", c.answers() + " (" + c.timeouts() + " held to their timeout)");
+        row(out, config.transport().stream() ? "stream answers" : "poll answers", c.answers() + " ("
+                + c.timeouts() + (config.transport().stream() ? " openings and heartbeats)" : " held to their timeout)"));
         row(out, "errors", c.errors() + (c.errors() == 0 ? "" : " " + nonZero(c.failures())));
         out.append("\nmessages\n");
         if (r.published() != null) {
@@ -222,6 +224,7 @@ final class Report {
         var map = new LinkedHashMap<String, Object>();
         map.put("mode", config.mode().flagName());
         map.put("protocol", config.protocol().name());
+        map.put("transport", config.transport().flagName());
         map.put("target", config.target().toString());
         map.put("clients", (long) config.clients());
         map.put("ramp", (long) config.ramp());

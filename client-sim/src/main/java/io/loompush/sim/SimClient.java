@@ -2,8 +2,6 @@ package io.loompush.sim;
 
 import io.loompush.sim.check.Payload;
 import io.loompush.sim.check.StreamCheck;
-import io.loompush.sim.http.HttpConnection;
-import io.loompush.sim.http.HttpResponse;
 import io.loompush.sim.http.MalformedResponseException;
 import io.loompush.sim.protocol.Answer;
 import io.loompush.sim.protocol.Poll;
@@ -17,7 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * answer, check its messages, poll again with the cursor, until the fleet
  * stops. A failure is counted, the connection dropped, and after a pause
  * ({@link Backoff}: a 503's Retry-After, else a short capped backoff) the
- * client connects again and resumes from its cursor, like a real one.
+ * client connects again and resumes from its cursor, like a real one. Over
+ * a stream transport ({@link Link}) "poll" is the one request that opens
+ * the stream, and every event or WebSocket message is an answer; a stream
+ * that ends is such a failure, and is opened again from the last cursor.
  *
  * <pre>
  *   disconnected ──connect──> connected ──send poll──> held ──answer──> connected
@@ -42,11 +43,11 @@ final class SimClient implements Runnable {
     private final int index;
     private final LocalFleet fleet;
     private final StreamCheck check;
-    private volatile HttpConnection connection;
+    private volatile Link connection;
     /** The fleet's cut epoch when the connection was made, written under this client's lock. */
     private int connectionEpoch;
     /** The connection the last cut closed: a failure on it is the cut, not an error. */
-    private volatile HttpConnection cutOff;
+    private volatile Link cutOff;
     /** The epoch of the last cut after which this client counted itself resumed. */
     private int resumedEpoch;
     private String cursor;
@@ -94,7 +95,7 @@ final class SimClient implements Runnable {
 
     /** Cuts the connection, from the fleet's thread, unless it was made after cut {@code epoch}. */
     void cut(int epoch) {
-        HttpConnection c;
+        Link c;
         synchronized (this) {
             c = connection;
             if (c == null || connectionEpoch >= epoch) {
@@ -113,10 +114,10 @@ final class SimClient implements Runnable {
     private boolean connect() {
         var config = fleet.config();
         long start = System.nanoTime();
-        HttpConnection opened;
+        Link opened;
         try {
-            opened = HttpConnection.open(config.target().address(), config.sources().forClient(index),
-                    CONNECT_TIMEOUT, config.pollTimeout().plus(ANSWER_GRACE));
+            opened = Link.open(config.transport(), config.protocol(), config.target().address(),
+                    config.sources().forClient(index), CONNECT_TIMEOUT, config.pollTimeout().plus(ANSWER_GRACE));
         } catch (IOException e) {
             if (!fleet.stopping()) {
                 fleet.tally().fail(Failure.CONNECT, name() + " from " + config.sources().forClient(index).getHostAddress()
@@ -149,15 +150,19 @@ final class SimClient implements Runnable {
         long timeout = !positioned && config.mode() == Mode.RECONNECT ? 0 : config.pollTimeout().toSeconds();
         var poll = new Poll(name(), config.sharedChannels(), config.target().host(), timeout, config.token());
         var c = connection;
-        HttpResponse response;
-        fleet.tally().held.increment();
+        Link.Reply reply;
+        boolean holding = false;
         try {
-            c.send(config.protocol().pollRequest(poll, cursor));
+            c.send(poll, cursor);
             if (connectionEpoch > resumedEpoch) {
                 resumedEpoch = connectionEpoch;
                 fleet.tally().resumed.increment();
             }
-            response = c.read();
+            holding = c.subscribed();
+            if (holding) {
+                fleet.tally().held.increment();
+            }
+            reply = c.read(cursor);
         } catch (IOException e) {
             if (c == cutOff) {
                 return Next.RECONNECT;
@@ -167,28 +172,23 @@ final class SimClient implements Runnable {
             }
             return Next.BACK_OFF;
         } finally {
-            fleet.tally().held.decrement();
+            if (holding) {
+                fleet.tally().held.decrement();
+            }
         }
         long receivedAt = Micros.now();
-        Answer answer;
-        try {
-            answer = config.protocol().answer(response, cursor);
-        } catch (MalformedResponseException e) {
-            fleet.tally().fail(Failure.MALFORMED, name() + ": " + e.getMessage());
-            return Next.BACK_OFF;
-        }
-        switch (answer) {
+        switch (reply.answer()) {
             case Answer.Refused(int status, String reason) -> {
                 fleet.tally().fail(status == 503 ? Failure.OVERLOADED : Failure.REFUSED,
                         name() + ": " + status + " " + reason);
-                retryAfter = status == 503 ? Backoff.retryAfter(response.header("Retry-After")) : null;
+                retryAfter = status == 503 ? Backoff.retryAfter(reply.retryAfter()) : null;
                 return Next.BACK_OFF;
             }
             case Answer.Messages messages -> accept(messages, receivedAt);
         }
         positioned = true;
         failuresInARow = 0;
-        return response.keepAlive() ? Next.POLL : Next.RECONNECT;
+        return reply.keepAlive() ? Next.POLL : Next.RECONNECT;
     }
 
     private void accept(Answer.Messages messages, long receivedAt) {
@@ -221,7 +221,7 @@ final class SimClient implements Runnable {
     }
 
     private void close() {
-        HttpConnection c;
+        Link c;
         synchronized (this) {
             c = connection;
             connection = null;
@@ -232,7 +232,7 @@ final class SimClient implements Runnable {
         }
     }
 
-    private static void closeQuietly(HttpConnection c) {
+    private static void closeQuietly(Link c) {
         if (c != null) {
             try {
                 c.close();

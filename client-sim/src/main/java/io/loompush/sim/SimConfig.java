@@ -1,6 +1,7 @@
 package io.loompush.sim;
 
 import io.loompush.sim.protocol.Protocol;
+import io.loompush.sim.protocol.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -9,10 +10,12 @@ import java.util.List;
  * Every setting of one run, built once from the command line by
  * {@link ConfigParser} and passed down by constructor.
  *
+ * @param transport      long-poll, or one of the streams: Server-Sent Events, WebSocket
  * @param ramp           connections opened per second, over all processes
  * @param duration       the load phase: the hold in idle, publishing in unicast and reconnect; a bound in active
  *                       and fanout
- * @param pollTimeout    the hold each poll asks for
+ * @param pollTimeout    the hold each poll asks for; on a stream, the longest silence accepted (less
+ *                       {@link SimClient#ANSWER_GRACE}) between two events or heartbeats
  * @param sharedChannels channels every client polls besides its own
  * @param rate           messages per second (0: as fast as the publishers go)
  * @param rounds         fanout rounds
@@ -30,6 +33,7 @@ import java.util.List;
 record SimConfig(
         Mode mode,
         Protocol protocol,
+        Transport transport,
         Target target,
         int clients,
         int ramp,

@@ -4,6 +4,7 @@ import io.loompush.sim.probe.MemorySample;
 import io.loompush.sim.probe.ProcessTree;
 import io.loompush.sim.probe.ServerProbe;
 import io.loompush.sim.probe.StatsReader;
+import io.loompush.sim.protocol.Transport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -82,7 +83,7 @@ final class Simulation {
         long self = ProcessHandle.current().pid();
         try {
             Map<String, Object> stats = probe.stats();
-            baselineHeld = stats == null ? 0 : orZero(StatsReader.figure(stats, "held"));
+            baselineHeld = stats == null ? 0 : orZero(StatsReader.figure(stats, heldFigure(config.transport())));
             baselineConnections = stats == null ? 0 : orZero(StatsReader.figure(stats, "connections"));
             samples.addAll(probe.sample("before"));
             Long simulatorRssBefore = rss(self);
@@ -254,13 +255,22 @@ final class Simulation {
         }
     }
 
-    /** Whether the server's stats count every client's poll as held; true without stats. */
+    /** Whether the server's stats count every client's poll (or stream) as held; true without stats. */
     private boolean serverHolds() {
         if (config.statsPath() == null) {
             return true;
         }
-        Long held = statsFigure("held");
+        Long held = statsFigure(heldFigure(config.transport()));
         return held != null && held >= baselineHeld + config.clients();
+    }
+
+    /** The stats figure that counts what a client holds: loompush's held polls, or its open streams of that kind. */
+    static String heldFigure(Transport transport) {
+        return switch (transport) {
+            case POLL -> "held";
+            case SSE -> "streams.sse";
+            case WS -> "streams.ws";
+        };
     }
 
     /** The polls the server's stats count as held, less those it held before the run; null when unread. */

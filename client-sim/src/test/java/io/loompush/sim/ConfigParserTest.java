@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loompush.sim.protocol.Transport;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -158,5 +159,15 @@ class ConfigParserTest {
         assertEquals(new Slice(13334, 26667), worker.worker());
         assertEquals("abc123", worker.run());
         assertTrue(refusal("--clients", "10", "--worker", "5-20").contains("is not a part of 0-10"));
+    }
+
+    @Test
+    void theTransportIsPollUnlessAStreamIsAskedForWhereTheServerHasOne() throws Exception {
+        assertEquals(Transport.POLL, parse().transport());
+        assertEquals(Transport.WS, parse("--transport", "ws", "--protocol", "nchan").transport());
+        assertEquals("--transport: expected poll, sse or ws, got 'grpc'", refusal("--transport", "grpc"));
+        assertEquals("--transport sse: seed-node has no sse: the seed's design long-polls only",
+                refusal("--transport", "sse", "--protocol", "seed-node"));
+        assertTrue(refusal("--transport", "ws", "--mode", "reconnect").startsWith("--transport ws: --mode reconnect is long-poll only"));
     }
 }

@@ -2,6 +2,7 @@ package io.loompush.sim;
 
 import static io.loompush.sim.ScriptedServer.loompushAnswer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loompush.sim.check.Payload;
@@ -9,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -23,9 +25,11 @@ class LocalFleetTest {
         return new String(new Payload(RUN, "c0", seq, Micros.now()).encode(80), StandardCharsets.US_ASCII);
     }
 
-    private LocalFleet fleet(int port) throws UsageException {
-        var config = ConfigParserTest.parse("--target", "127.0.0.1:" + port, "--clients", "1", "--run-id", RUN,
-                "--source-addrs", "127.0.0.1", "--poll-timeout", "5s");
+    private LocalFleet fleet(int port, String... more) throws UsageException {
+        var args = new ArrayList<>(List.of("--target", "127.0.0.1:" + port, "--clients", "1", "--run-id", RUN,
+                "--source-addrs", "127.0.0.1", "--poll-timeout", "5s"));
+        args.addAll(List.of(more));
+        var config = ConfigParserTest.parse(args.toArray(String[]::new));
         return new LocalFleet(config, new Slice(0, 1), new PrintStream(log, true, StandardCharsets.UTF_8));
     }
 
@@ -160,6 +164,50 @@ class LocalFleetTest {
             assertEquals(0, result.cuts());
             assertEquals(1, result.connects());
             assertEquals(1, fleet.progress().resumed());
+        }
+    }
+
+    /** A loompush SSE event carrying one message. */
+    private static String sseEvent(String cursor, long seq) {
+        return "id: " + cursor + "\ndata: {\"channel\":\"c0\",\"id\":\"i" + seq + "\",\"data\":\"" + payload(seq) + "\"}\n\n";
+    }
+
+    @Test
+    @Timeout(30)
+    void anSseStreamThatEndsIsOpenedAgainWithItsLastEventId() throws Exception {
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String events = ":\n\n" + sseEvent("k1", 1) + sseEvent("k2", 2);
+        String chunked = Integer.toHexString(events.length()) + "\r\n" + events + "\r\n0\r\n\r\n";
+        try (var server = new ScriptedServer(List.of(head + chunked + ScriptedServer.THEN_CLOSE,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + sseEvent("k3", 3)))) {
+            var fleet = fleet(server.port(), "--transport", "sse");
+            fleet.start();
+            await(() -> fleet.progress().received() == 3 && fleet.progress().held() == 1);
+            var result = fleet.finish(new Published(0, new long[] {3}, new long[0]));
+            assertEquals(3, result.received());
+            assertNoViolation(result);
+            assertEquals(1, result.failures().get("closed"), "the end of a stream is counted");
+            assertEquals(2, result.connects());
+            assertEquals(List.of("GET /sse/c0 HTTP/1.1", "GET /sse/c0 HTTP/1.1"), server.requestLines());
+            assertTrue(server.requestHeads().get(1).contains("\r\nLast-Event-ID: k2\r\n"), server.requestHeads().get(1));
+            assertFalse(server.requestHeads().get(0).contains("Last-Event-ID"), "the first stream starts from now");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aRefusedStreamIsRetriedAfterItsRetryAfter() throws Exception {
+        try (var server = new ScriptedServer(List.of(
+                ScriptedServer.response("503 Service Unavailable", "Retry-After: 1", "{\"error\":\"draining\"}"),
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + sseEvent("k1", 1)))) {
+            var fleet = fleet(server.port(), "--transport", "sse");
+            fleet.start();
+            await(() -> fleet.progress().received() == 1 && fleet.progress().held() == 1);
+            var result = fleet.finish(new Published(0, new long[] {1}, new long[0]));
+            assertEquals(1, result.failures().get("overloaded"));
+            assertNoViolation(result);
+            long waited = server.requestNanos().get(1) - server.requestNanos().get(0);
+            assertTrue(waited >= Duration.ofSeconds(1).toNanos(), "came back after " + waited / 1_000_000 + " ms");
         }
     }
 }

@@ -15,12 +15,18 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * A fake server on a loopback port that answers each request it reads with
  * the next response of its script, over all connections in arrival order;
  * once the script is played out, it holds every further request unanswered,
- * like a long-poll server with nothing to say.
+ * like a long-poll server with nothing to say. A response that ends with
+ * {@link #THEN_CLOSE} is sent without it and its connection closed: a
+ * stream that ends.
  */
 final class ScriptedServer implements AutoCloseable {
     private final ServerSocket listener;
     private final Queue<String> script;
+    /** Ends a scripted response whose connection is closed after it. */
+    static final String THEN_CLOSE = "\u0000close";
+
     private final Queue<String> requestLines = new ConcurrentLinkedQueue<>();
+    private final Queue<String> requestHeads = new ConcurrentLinkedQueue<>();
     private final Queue<Long> requestNanos = new ConcurrentLinkedQueue<>();
     private final Queue<Socket> sockets = new ConcurrentLinkedQueue<>();
 
@@ -36,6 +42,11 @@ final class ScriptedServer implements AutoCloseable {
 
     List<String> requestLines() {
         return List.copyOf(requestLines);
+    }
+
+    /** Every request's head, in the order of {@link #requestLines()}. */
+    List<String> requestHeads() {
+        return List.copyOf(requestHeads);
     }
 
     /** When each request's head was read, System.nanoTime(), in the order of {@link #requestLines()}. */
@@ -85,12 +96,18 @@ final class ScriptedServer implements AutoCloseable {
                 }
                 requestNanos.add(System.nanoTime());
                 requestLines.add(head.substring(0, head.indexOf("\r\n")));
+                requestHeads.add(head);
                 String next = script.poll();
                 if (next == null) {
                     in.read();
                     return;
                 }
-                socket.getOutputStream().write(next.getBytes(StandardCharsets.UTF_8));
+                boolean close = next.endsWith(THEN_CLOSE);
+                String response = close ? next.substring(0, next.length() - THEN_CLOSE.length()) : next;
+                socket.getOutputStream().write(response.getBytes(StandardCharsets.UTF_8));
+                if (close) {
+                    return;
+                }
             }
         } catch (IOException e) {
             // the client or the test closed the connection

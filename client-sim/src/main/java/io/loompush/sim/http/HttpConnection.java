@@ -37,6 +37,18 @@ public final class HttpConnection implements AutoCloseable {
      */
     public static HttpConnection open(InetSocketAddress target, InetAddress source, Duration connectTimeout,
                                       Duration readTimeout) throws IOException {
+        Socket socket = connect(target, source, connectTimeout, readTimeout);
+        try {
+            return new HttpConnection(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** A connected socket, as {@link #open} makes it: bound to {@code source}, no Nagle, reads bounded by {@code readTimeout}. */
+    public static Socket connect(InetSocketAddress target, InetAddress source, Duration connectTimeout,
+                                 Duration readTimeout) throws IOException {
         var socket = new Socket();
         try {
             if (source != null) {
@@ -45,7 +57,7 @@ public final class HttpConnection implements AutoCloseable {
             socket.connect(target, (int) connectTimeout.toMillis());
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) readTimeout.toMillis());
-            return new HttpConnection(socket);
+            return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -65,7 +77,15 @@ public final class HttpConnection implements AutoCloseable {
         }
         byte[] buffer = new byte[FIRST_BUFFER_BYTES];
         buffer[0] = (byte) first;
-        int length = 1;
+        return readRest(in, buffer, 1);
+    }
+
+    /**
+     * Reads on from what {@code buffer[0..length)} holds until it is one whole response, and no more.
+     *
+     * @throws EOFException when the server closed the connection inside it
+     */
+    public static HttpResponse readRest(InputStream in, byte[] buffer, int length) throws IOException {
         while (true) {
             var parsed = ResponseParser.parse(buffer, length);
             if (parsed != null) {

@@ -1,6 +1,7 @@
 package io.loompush.sim.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The bytes of the few requests the simulator sends. */
@@ -10,6 +11,22 @@ public final class Requests {
     /** @param fields extra header fields as {@code "Name: value"} */
     public static byte[] get(String target, String host, List<String> fields) {
         return head("GET", target, host, fields).append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * A Server-Sent Events request: {@code Accept: text/event-stream}, then {@code Last-Event-ID} when
+     * resuming, then {@code more}.
+     *
+     * @param lastEventId the id of the last event received, or null for none
+     */
+    public static byte[] eventStream(String target, String host, String lastEventId, List<String> more) {
+        var fields = new ArrayList<String>(2 + more.size());
+        fields.add("Accept: text/event-stream");
+        if (lastEventId != null) {
+            fields.add("Last-Event-ID: " + lastEventId);
+        }
+        fields.addAll(more);
+        return get(target, host, fields);
     }
 
     public static byte[] post(String target, String host, List<String> fields, byte[] body) {

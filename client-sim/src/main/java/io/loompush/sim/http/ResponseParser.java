@@ -25,8 +25,24 @@ public final class ResponseParser {
 
     private ResponseParser() {}
 
-    /** @return the response, or null when {@code data[0..length)} does not hold all of it yet */
-    public static Parsed parse(byte[] data, int length) throws MalformedResponseException {
+    /**
+     * A response head: the status line and the fields, without the body.
+     *
+     * @param bodyStart where the body starts, just after the blank line
+     */
+    public record Head(int status, List<HttpResponse.Field> fields, boolean keepAlive, int bodyStart) {
+        public Head {
+            fields = List.copyOf(fields);
+        }
+
+        /** The head as a response with no body: a stream's, whose body is read apart. */
+        public HttpResponse response() {
+            return new HttpResponse(status, fields, new byte[0], keepAlive);
+        }
+    }
+
+    /** @return the head, or null when {@code data[0..length)} does not hold all of it yet */
+    public static Head head(byte[] data, int length) throws MalformedResponseException {
         int headEnd = indexOf(data, 0, length, "\r\n\r\n");
         if (headEnd < 0) {
             if (length > MAX_HEAD_BYTES) {
@@ -50,8 +66,19 @@ public final class ResponseParser {
             }
             fields.add(new HttpResponse.Field(line.substring(0, colon).strip(), line.substring(colon + 1).strip()));
         }
-        boolean keepAlive = keepAlive(version, fields);
-        int bodyStart = headEnd + 4;
+        return new Head(status, fields, keepAlive(version, fields), headEnd + 4);
+    }
+
+    /** @return the response, or null when {@code data[0..length)} does not hold all of it yet */
+    public static Parsed parse(byte[] data, int length) throws MalformedResponseException {
+        Head head = head(data, length);
+        if (head == null) {
+            return null;
+        }
+        int status = head.status();
+        List<HttpResponse.Field> fields = head.fields();
+        boolean keepAlive = head.keepAlive();
+        int bodyStart = head.bodyStart();
         if (status < 200 || status == 204 || status == 304) {
             return new Parsed(new HttpResponse(status, fields, new byte[0], keepAlive), bodyStart);
         }
@@ -151,7 +178,8 @@ public final class ResponseParser {
         return version.equals("HTTP/1.1") ? !tokens.contains("close") : tokens.contains("keep-alive");
     }
 
-    private static String first(List<HttpResponse.Field> fields, String name) {
+    /** The first field of that name, case-insensitive, or null. */
+    public static String first(List<HttpResponse.Field> fields, String name) {
         for (var field : fields) {
             if (field.name().equalsIgnoreCase(name)) {
                 return field.value();

@@ -2,12 +2,14 @@ package io.loompush.sim.protocol;
 
 import io.loompush.sim.http.HttpResponse;
 import io.loompush.sim.http.MalformedResponseException;
+import io.loompush.sim.stream.SseEvent;
 import java.util.List;
 
 /**
- * How one kind of server is long-polled and published to. Each adapter is a
- * pair of functions over bytes: the next poll request from the cursor, and
- * the meaning of a response; both are unit tested on hand-written exchanges.
+ * How one kind of server is subscribed to and published to. Each adapter is
+ * a set of functions over bytes: the next poll, or the one stream request,
+ * from the cursor; and the meaning of a response, an event or a WebSocket
+ * message; all are unit tested on hand-written exchanges.
  */
 public sealed interface Protocol permits Loompush, Nchan, SeedNode {
     /** The name given with --protocol. */
@@ -18,6 +20,32 @@ public sealed interface Protocol permits Loompush, Nchan, SeedNode {
 
     /** @param cursor the cursor the poll was sent with, kept when the answer brings no new one */
     Answer answer(HttpResponse response, String cursor) throws MalformedResponseException;
+
+    /** Why this server cannot be subscribed to over {@code transport}, or null when it can. */
+    String transportProblem(Transport transport);
+
+    /** The request that opens a Server-Sent Events stream, resuming after {@code cursor} (null: from now on). */
+    byte[] sseRequest(Poll poll, String cursor);
+
+    /**
+     * What one event of the stream means: messages (none for a heartbeat) and the cursor after them.
+     *
+     * @param cursor the cursor so far, kept when the event brings none
+     */
+    Answer sseEvent(SseEvent event, String cursor) throws MalformedResponseException;
+
+    /** The WebSocket opening handshake, resuming after {@code cursor} (null: from now on). */
+    byte[] wsRequest(Poll poll, String cursor, String key);
+
+    /** The {@code Sec-WebSocket-Protocol} the server must answer the handshake with, or null for none. */
+    String wsSubprotocol();
+
+    /**
+     * What one WebSocket message means.
+     *
+     * @param cursor the cursor so far, kept when the message brings none
+     */
+    Answer wsMessage(String message, String cursor) throws MalformedResponseException;
 
     /**
      * The HTTP request publishing {@code payload} to {@code channel}.

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loompush.sim.http.MalformedResponseException;
+import io.loompush.sim.stream.SseEvent;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -96,5 +97,45 @@ class LoompushTest {
         assertNull(loompush.sharedChannelsProblem(List.of("a", "b")));
         assertNull(loompush.sharedChannelsProblem(Collections.nCopies(Loompush.MAX_CHANNELS - 1, "s")));
         assertNotNull(loompush.sharedChannelsProblem(Collections.nCopies(Loompush.MAX_CHANNELS, "s")));
+    }
+
+    @Test
+    void anSseStreamResumesWithLastEventIdAndAWebSocketWithSince() {
+        assertEquals("""
+                GET /sse/c7,broadcast HTTP/1.1\r
+                Host: 127.0.0.1:8080\r
+                Accept: text/event-stream\r
+                \r
+                """, text(loompush.sseRequest(poll, null)));
+        assertTrue(text(loompush.sseRequest(poll, "k9")).contains("\r\nLast-Event-ID: k9\r\n"));
+        String ws = text(loompush.wsRequest(poll, "k9", "dGhlIHNhbXBsZSBub25jZQ=="));
+        assertTrue(ws.startsWith("GET /ws/c7,broadcast?since=k9 HTTP/1.1\r\n"), ws);
+        assertTrue(ws.contains("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"), ws);
+        assertNull(loompush.transportProblem(Transport.WS));
+        var withToken = new Poll("c7", List.of(), "127.0.0.1:8080", 30, "aaa.bbb.ccc");
+        assertTrue(text(loompush.sseRequest(withToken, null)).contains("\r\nAuthorization: Bearer aaa.bbb.ccc\r\n"));
+        assertTrue(text(loompush.wsRequest(withToken, null, "k")).contains("\r\nAuthorization: Bearer aaa.bbb.ccc\r\n"));
+    }
+
+    @Test
+    void anSseEventIsOneMessageWithItsCursorAndAGapEventSaysSo() throws Exception {
+        assertEquals(new Answer.Messages(List.of(new Answer.Delivery("c7", "one")), "k2", false),
+                loompush.sseEvent(new SseEvent("k2", null, "{\"channel\":\"c7\",\"id\":\"i1\",\"data\":\"one\"}"), "k1"));
+        assertEquals(new Answer.Messages(List.of(), "k3", true),
+                loompush.sseEvent(new SseEvent("k3", "gap", "{\"channels\":[\"c7\"]}"), "k2"));
+        assertEquals(new Answer.Messages(List.of(), "k2", false), loompush.sseEvent(new SseEvent(null, null, null), "k2"),
+                "a heartbeat keeps the cursor");
+        assertThrows(MalformedResponseException.class, () -> loompush.sseEvent(new SseEvent(null, null, "{}"), "k2"));
+        assertThrows(MalformedResponseException.class,
+                () -> loompush.sseEvent(new SseEvent("k4", "other", "{}"), "k2"));
+    }
+
+    @Test
+    void aWebSocketMessageIsAPollAnswer() throws Exception {
+        assertEquals(new Answer.Messages(List.of(new Answer.Delivery("broadcast", "x")), "k5", true),
+                loompush.wsMessage("""
+                        {"cursor":"k5","messages":[{"channel":"broadcast","id":"i","data":"x"}],"gap":true}""", "k4"));
+        assertThrows(MalformedResponseException.class, () -> loompush.wsMessage("{\"cursor\":\"k5\"}", "k4"));
     }
 }

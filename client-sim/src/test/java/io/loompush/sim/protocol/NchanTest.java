@@ -6,8 +6,11 @@ import static io.loompush.sim.protocol.Exchanges.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loompush.sim.http.MalformedResponseException;
+import io.loompush.sim.stream.SseEvent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +69,33 @@ class NchanTest {
     void oneLocationMultiplexesAtMostFourChannels() {
         assertEquals(null, nchan.sharedChannelsProblem(List.of("a", "b", "c")));
         assertNotNull(nchan.sharedChannelsProblem(List.of("a", "b", "c", "d")));
+    }
+
+    @Test
+    void itsStreamsAskForItsOwnFormatsAndResumeWithLastEventId() {
+        String sse = text(nchan.sseRequest(poll, "1796028294:[0],-"));
+        assertTrue(sse.startsWith("GET /sse/c7/broadcast HTTP/1.1\r\n"), sse);
+        assertTrue(sse.contains("\r\nAccept: text/event-stream\r\nLast-Event-ID: 1796028294:[0],-\r\n"), sse);
+        String ws = text(nchan.wsRequest(poll, null, "k"));
+        assertTrue(ws.startsWith("GET /ws/c7/broadcast HTTP/1.1\r\n"), ws);
+        assertTrue(ws.contains("\r\nSec-WebSocket-Protocol: ws+meta.nchan\r\n"), ws);
+        assertFalse(ws.contains("Last-Event-ID"));
+    }
+
+    @Test
+    void anEventSourceEventIsTheMessageWithItsIdAndAPingIsAHeartbeat() {
+        assertEquals(new Answer.Messages(List.of(new Answer.Delivery(null, "two\nlines")), "5:0", false),
+                nchan.sseEvent(new SseEvent("5:0", null, "two\nlines"), "4:0"));
+        assertEquals(new Answer.Messages(List.of(), "4:0", false), nchan.sseEvent(new SseEvent(null, "ping", null), "4:0"));
+    }
+
+    @Test
+    void aWsMetaMessageGivesItsIdThenThePayload() throws Exception {
+        assertEquals(new Answer.Messages(List.of(new Answer.Delivery(null, "hello\n\nworld")), "7:1", false),
+                nchan.wsMessage("id: 7:1\ncontent-type: text/plain\n\nhello\n\nworld", "7:0"));
+        assertEquals(new Answer.Messages(List.of(new Answer.Delivery(null, "x")), "7:2", false),
+                nchan.wsMessage("id: 7:2\n\nx", "7:1"));
+        assertThrows(MalformedResponseException.class, () -> nchan.wsMessage("hello", "7:1"));
+        assertThrows(MalformedResponseException.class, () -> nchan.wsMessage("id: 7:3\nhello", "7:1"));
     }
 }

@@ -46,4 +46,11 @@ class SeedNodeTest {
         assertNull(seed.sharedChannelsProblem(List.of("broadcast")));
         assertNotNull(seed.sharedChannelsProblem(List.of("news")));
     }
+
+    @Test
+    void hasNoStreams() {
+        assertNull(seed.transportProblem(Transport.POLL));
+        assertEquals("seed-node has no sse: the seed's design long-polls only", seed.transportProblem(Transport.SSE));
+        assertNotNull(seed.transportProblem(Transport.WS));
+    }
 }
