@@ -88,7 +88,7 @@ class RedisClusterFailoverIT {
             var followers = new ArrayList<Follower>();
             var threads = new ArrayList<Thread>();
             for (int i = 0; i < clients; i++) {
-                var follower = new Follower(channel, List.of(node.port()), HOLD);
+                var follower = new Follower(channel, Follower.Transport.POLL, List.of(node.port()), HOLD);
                 followers.add(follower);
                 threads.add(Thread.ofVirtual().start(follower));
             }
