@@ -94,7 +94,7 @@ def bars(x, y, title, unit, values, width=300, target=None):
     return parts
 
 
-COLORS = {"loompush": "#2b7bb9", "seed-node": "#5fa55a", "nchan": "#d98c2b"}
+COLORS = {"loompush": "#2b7bb9", "seed-node": "#5fa55a", "nchan": "#d98c2b", "socketio": "#8e5ea2", "pushpin": "#c0607a"}
 
 
 TRANSPORTS = {"sse": "Server-Sent Events", "ws": "WebSocket"}
@@ -185,7 +185,8 @@ def main():
     md = [f"# loompush side by side: {date}", "",
           f"{clients:,} connections per run, the same client (client-sim) for every peer: long-poll, or in the "
           "scenarios over Server-Sent Events and WebSocket one stream per client (loompush's /sse and /ws, Nchan's "
-          "own eventsource and websocket subscribers); "
+          "own eventsource and websocket subscribers, Socket.IO's WebSocket transport, Pushpin's GRIP streams); "
+          "Socket.IO long-polls over Engine.IO's polling transport, Pushpin in front of a GRIP origin; "
           "one process or worker per server, a fresh server per peer and scenario. "
           "Bytes per connection are the server's RSS (its whole process tree) after minus before, "
           "divided by the connections: \"settled\" after the settle time with no forced GC, "

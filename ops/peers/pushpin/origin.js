@@ -12,7 +12,7 @@ const arg = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) +
 const port = Number(arg('--port', '0'));
 const timeout = Number(arg('--timeout', '30'));
 
-http.createServer((req, res) => {
+const server = http.createServer((req, res) => {
   const [, kind, ...channels] = req.url.split('?')[0].split('/');
   if (req.method !== 'GET' || channels.length === 0 || (kind !== 'sub' && kind !== 'sse')) {
     res.writeHead(404).end();
@@ -25,4 +25,7 @@ http.createServer((req, res) => {
     res.writeHead(200, { ...grip, 'Grip-Hold': 'stream', 'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache', 'Grip-Keep-Alive': ':\\n\\n; format=cstring; timeout=15' }).end();
   }
-}).listen(port, '127.0.0.1', () => console.log(`pushpin origin on 127.0.0.1:${port}, hold ${timeout} s`));
+});
+// Pushpin's zurl keeps its connections to the origin open: never close one idle under it.
+server.keepAliveTimeout = 0;
+server.listen(port, '127.0.0.1', () => console.log(`pushpin origin on 127.0.0.1:${port}, hold ${timeout} s`));
