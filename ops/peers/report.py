@@ -237,7 +237,7 @@ def main():
            ' (every panel: lower is better)</text>']
     for i, (title, unit, values, target) in enumerate(groups):
         svg += bars(10 + (i % 2) * 480, 50 + (i // 2) * (46 + 26 * len(peers)), title, unit, values, target=target)
-    svg.append(f'<text x="10" y="{h - 24}" font-size="11" fill="#555">n/a: not measured. Memory: server RSS '
+    svg.append(f'<text x="10" y="{h - 24}" font-size="11" fill="#555">n/a: not measured, or skipped (the report says why). Memory: server RSS '
                '(whole process tree) after minus before, per connection. Source: report.md beside this chart.</text>')
     svg.append(f'<text x="10" y="{h - 10}" font-size="11" fill="#555">CPU / message: the server\'s CPU in the load '
                'phase divided by the messages the clients received in that phase (publish included).</text>')
