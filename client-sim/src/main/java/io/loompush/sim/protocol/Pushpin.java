@@ -36,7 +36,7 @@ public record Pushpin() implements Protocol {
 
     @Override
     public byte[] pollRequest(Poll poll, String cursor) {
-        return Requests.get(channels("/sub/", poll), poll.host(), List.of());
+        return Requests.get(Nchan.channels("/sub/", poll), poll.host(), List.of());
     }
 
     @Override
@@ -58,7 +58,7 @@ public record Pushpin() implements Protocol {
     /** No Last-Event-ID: the events carry no id, and the origin keeps no history to resume from. */
     @Override
     public byte[] sseRequest(Poll poll, String cursor) {
-        return Requests.eventStream(channels("/sse/", poll), poll.host(), null, List.of());
+        return Requests.eventStream(Nchan.channels("/sse/", poll), poll.host(), null, List.of());
     }
 
     @Override
@@ -116,13 +116,5 @@ public record Pushpin() implements Protocol {
     @Override
     public String sharedChannelsProblem(List<String> shared) {
         return null;
-    }
-
-    private static String channels(String prefix, Poll poll) {
-        var target = new StringBuilder(48).append(prefix).append(poll.client());
-        for (String shared : poll.shared()) {
-            target.append('/').append(shared);
-        }
-        return target.toString();
     }
 }
