@@ -3,9 +3,10 @@
 # how to tell that it is there, and how to install it.
 #
 # Phases: build (the unit tests and everything after), it (the integration
-# tests), smoke (ops/bench --smoke and its peers). A piece is installed with
+# tests), smoke (ops/bench --smoke and its peers), peers (the peer only a
+# full ops/bench runs by default: pushpin). A piece is installed with
 # apt-get or dnf, as root or through sudo without a password; the seed-node
-# peer's packages with npm.
+# and socketio peers' packages with npm ci.
 # Needs ops/lib/jdk.sh sourced first and $root set to the repository.
 
 needs_ids=()
@@ -27,9 +28,19 @@ need node      smoke nodejs             nodejs                "Node.js (the seed
 need npm       smoke npm                npm                   "npm (installs the seed-node peer's packages)"
 need python3   smoke python3            python3               "python3 (ops/bench's free ports and report)"
 need seed-node smoke -                  -                     "the seed-node peer's npm packages"
+need pushpin   peers pushpin            -                     "Pushpin (the pushpin peer; Debian and Ubuntu package it)"
+need socketio  smoke -                  -                     "the socketio peer's npm packages (Socket.IO)"
 
 nchan_module=/usr/lib/nginx/modules/ngx_nchan_module.so
 seed_node_dir=ops/peers/seed-node
+socketio_dir=ops/peers/socketio
+
+npm_dir() { # ID: the folder whose package-lock.json npm ci installs for that piece, or nothing
+    case $1 in
+        seed-node) echo "$seed_node_dir" ;;
+        socketio) echo "$socketio_dir" ;;
+    esac
+}
 
 docker_answers() {
     command -v docker >/dev/null && timeout 10 docker info >/dev/null 2>&1
@@ -50,6 +61,8 @@ needs_has() { # ID: whether that piece is there
         npm) command -v npm >/dev/null ;;
         python3) command -v python3 >/dev/null ;;
         seed-node) [ -d "$root/$seed_node_dir/node_modules/redis" ] ;;
+        pushpin) command -v pushpin >/dev/null ;;
+        socketio) [ -d "$root/$socketio_dir/node_modules/socket.io" ] ;;
     esac
 }
 
@@ -96,8 +109,8 @@ needs_line() { # ID: the line a person runs to install the piece
     local manager package
     manager=$(package_manager)
     package=$(needs_package "$1" "$manager")
-    if [ "$1" = seed-node ]; then
-        echo "(cd $seed_node_dir && npm ci)"
+    if [ -n "$(npm_dir "$1")" ]; then
+        echo "(cd $(npm_dir "$1") && npm ci)"
     elif [ -n "$package" ]; then
         echo "$manager install -y $package"
     else
@@ -137,11 +150,11 @@ needs_install() { # PROG ID...: installs what it can of those pieces, printing e
     local prog=$1 manager id package
     shift
     local sudo=()
-    local packages=() npm=false
+    local packages=() npm=()
     manager=$(package_manager)
     for id in "$@"; do
-        if [ "$id" = seed-node ]; then
-            npm=true
+        if [ -n "$(npm_dir "$id")" ]; then
+            npm+=("$(npm_dir "$id")")
             continue
         fi
         package=$(needs_package "$id" "$manager")
@@ -171,9 +184,12 @@ needs_install() { # PROG ID...: installs what it can of those pieces, printing e
         esac
     fi
     # Installing nginx may start the distribution's nginx service; the bench runs its own and needs no other.
-    if $npm && command -v npm >/dev/null; then
-        (cd "$root/$seed_node_dir" && run_step "$prog" npm ci --no-audit --no-fund) \
-            || echo "$prog: npm ci failed (no network?)" >&2
+    local dir
+    if command -v npm >/dev/null; then
+        for dir in "${npm[@]}"; do
+            (cd "$root/$dir" && run_step "$prog" npm ci --no-audit --no-fund) \
+                || echo "$prog: npm ci failed in $dir (no network?)" >&2
+        done
     fi
     return 0
 }

@@ -94,7 +94,7 @@ def bars(x, y, title, unit, values, width=300, target=None):
     return parts
 
 
-COLORS = {"loompush": "#2b7bb9", "seed-node": "#5fa55a", "nchan": "#d98c2b"}
+COLORS = {"loompush": "#2b7bb9", "seed-node": "#5fa55a", "nchan": "#d98c2b", "socketio": "#8e5ea2", "pushpin": "#c0607a"}
 
 
 TRANSPORTS = {"sse": "Server-Sent Events", "ws": "WebSocket"}
@@ -185,7 +185,8 @@ def main():
     md = [f"# loompush side by side: {date}", "",
           f"{clients:,} connections per run, the same client (client-sim) for every peer: long-poll, or in the "
           "scenarios over Server-Sent Events and WebSocket one stream per client (loompush's /sse and /ws, Nchan's "
-          "own eventsource and websocket subscribers); "
+          "own eventsource and websocket subscribers, Socket.IO's WebSocket transport, Pushpin's GRIP streams); "
+          "Socket.IO long-polls over Engine.IO's polling transport, Pushpin in front of a GRIP origin; "
           "one process or worker per server, a fresh server per peer and scenario. "
           "Bytes per connection are the server's RSS (its whole process tree) after minus before, "
           "divided by the connections: \"settled\" after the settle time with no forced GC, "
@@ -236,7 +237,7 @@ def main():
            ' (every panel: lower is better)</text>']
     for i, (title, unit, values, target) in enumerate(groups):
         svg += bars(10 + (i % 2) * 480, 50 + (i // 2) * (46 + 26 * len(peers)), title, unit, values, target=target)
-    svg.append(f'<text x="10" y="{h - 24}" font-size="11" fill="#555">n/a: not measured. Memory: server RSS '
+    svg.append(f'<text x="10" y="{h - 24}" font-size="11" fill="#555">n/a: not measured, or skipped (the report says why). Memory: server RSS '
                '(whole process tree) after minus before, per connection. Source: report.md beside this chart.</text>')
     svg.append(f'<text x="10" y="{h - 10}" font-size="11" fill="#555">CPU / message: the server\'s CPU in the load '
                'phase divided by the messages the clients received in that phase (publish included).</text>')

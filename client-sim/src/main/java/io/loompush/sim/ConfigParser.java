@@ -46,11 +46,13 @@ final class ConfigParser {
     static final List<Option> OPTIONS = List.of(
             new Option("--mode", "MODE", "idle",
                     "the scenario: idle, active, fanout, unicast, connect or reconnect (see MODES)"),
-            new Option("--protocol", "NAME", "loompush", "the server's protocol: loompush, nchan or seed-node"),
+            new Option("--protocol", "NAME", "loompush", "the server's protocol: loompush, nchan, seed-node, socketio or pushpin"),
             new Option("--transport", "NAME", "poll",
                     "how clients subscribe: poll (long-poll), sse (Server-Sent Events) or ws (WebSocket); "
                             + "a stream is opened once and resumed with its last cursor when it ends; not with reconnect"),
             new Option("--target", "HOST:PORT", "127.0.0.1:8080", "the server; loopback only (127.0.0.0/8, ::1)"),
+            Option.derived("--publish-target", "HOST:PORT", "the --target",
+                    "where HTTP publishes go, when not to the server clients poll (Pushpin: its publish port); loopback only"),
             new Option("--clients", "N", "1000", "simulated clients, one long-poll connection each (1 to " + MAX_CLIENTS + ")"),
             new Option("--ramp", "N", "2000", "connections opened per second"),
             new Option("--duration", "DURATION", "30s",
@@ -102,6 +104,8 @@ final class ConfigParser {
         Protocol protocol = protocol(values.get("--protocol"));
         Transport transport = transport(values.get("--transport"), protocol, mode);
         Target target = Target.parse(values.get("--target"), "--target");
+        Target publishTarget = values.containsKey("--publish-target")
+                ? Target.parse(values.get("--publish-target"), "--publish-target") : target;
         int clients = (int) integer(values, "--clients", 1, MAX_CLIENTS);
         int ramp = (int) integer(values, "--ramp", 1, 1_000_000);
         List<String> shared = shared(values.getOrDefault("--shared-channels", mode == Mode.FANOUT ? "broadcast" : ""),
@@ -116,6 +120,7 @@ final class ConfigParser {
                 protocol,
                 transport,
                 target,
+                publishTarget,
                 clients,
                 ramp,
                 duration(values, "--duration", Duration.ofSeconds(1), Duration.ofDays(1)),
@@ -236,7 +241,7 @@ final class ConfigParser {
         try {
             return Protocol.named(value);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--protocol: expected loompush, nchan or seed-node, got '" + value + "'");
+            throw new UsageException("--protocol: expected loompush, nchan, seed-node, socketio or pushpin, got '" + value + "'");
         }
     }
 

@@ -61,6 +61,18 @@ final class Help {
                              Publish: Redis PUBLISH push:<channel> only; the one shared channel is broadcast.
                              No cursor: a message that comes while its client is between two polls is lost,
                              as in the seed, and counted as lost.
+                  socketio   Socket.IO 4 over Engine.IO 4 long-polling, a session per connection:
+                             GET /socket.io/?EIO=4&transport=polling&channels=c<i>[,<shared>...] -> 0{"sid":S,..};
+                             POST ..&sid=S body 40 (namespace connect) -> ok; then GET ..&sid=S, answered by
+                             packets separated by \\x1e: 40{..} connected, 42["m","<payload>"] a message, 2 a
+                             ping (answered POST body 3). The server pings every 25 s: --poll-timeout at
+                             least 15s. Publish: POST /publish/<channel> (200). No cursor: a new connection
+                             is a new session, and what came meanwhile is counted as lost.
+                  pushpin    Pushpin with a GRIP origin (ops/peers/pushpin): GET /sub/c<i>[/<shared>...],
+                             200 carries one message, 204 ends a hold (Grip-Timeout). Publish: POST /publish/
+                             on Pushpin's publish port (--publish-target) with {"items":[{"channel":..,
+                             "formats":{"http-response":{"code":200,"body":..},"http-stream":{..}}}]}.
+                             No cursor: what comes between two polls is lost, and counted.
 
                 TRANSPORTS (--transport; not with --mode reconnect)
                   poll       a long-poll per answer, as above.
@@ -71,6 +83,9 @@ final class Help {
                                          data: {"channel","id","data"}; event: gap is reported as gap:true.
                                nchan     GET /sse/c<i>[/<shared>...] (nchan_subscriber eventsource), the same
                                          headers; each event id: <message id> and the payload as its data.
+                               pushpin   GET /sse/c<i>[/<shared>...] (Grip-Hold: stream); each event is
+                                         data: <payload>, no id, so a stream opened again misses what
+                                         came meanwhile; a ":" comment every 15 s.
                   ws         an RFC 6455 opening handshake (the 101's Sec-WebSocket-Accept is checked),
                              then one answer per message; pings get a masked pong at once, a close gets
                              a close; a masked, reserved or oversized server frame is an error.
@@ -80,6 +95,10 @@ final class Help {
                                          Sec-WebSocket-Protocol: ws+meta.nchan and Last-Event-ID on a resume;
                                          each message is id: <message id>, maybe content-type: <type>, a
                                          blank line, then the payload.
+                               socketio  GET /socket.io/?EIO=4&transport=websocket&channels=c<i>[,<shared>...];
+                                         each message one Engine.IO packet: 0{..} answered 40, 2 answered
+                                         3, 42["m","<payload>"] a message.
+                  socketio has no sse, pushpin no ws (its origin would need WebSocket-over-HTTP).
                   A stream that ends or fails is counted as an error and opened again, after the
                   usual backoff, from its last cursor. --poll-timeout (plus 10 s) is the longest
                   silence accepted between two events or heartbeats. The server's stats confirm a

@@ -21,7 +21,7 @@ final class HttpSink implements Sink {
         var protocol = config.protocol();
         try {
             if (connection == null) {
-                connection = HttpConnection.open(config.target().address(), null, TIMEOUT, TIMEOUT);
+                connection = HttpConnection.open(config.publishTarget().address(), null, TIMEOUT, TIMEOUT);
             }
         } catch (IOException e) {
             problem = "publish to " + channel + ": cannot connect: " + e.getMessage();
@@ -29,7 +29,7 @@ final class HttpSink implements Sink {
         }
         try {
             var response = connection.exchange(
-                    protocol.publishRequest(channel, payload, config.target().host(), config.publishToken()));
+                    protocol.publishRequest(channel, payload, config.publishTarget().host(), config.publishToken()));
             if (!response.keepAlive()) {
                 close();
             }

@@ -4,6 +4,7 @@ import io.loompush.sim.http.HttpConnection;
 import io.loompush.sim.protocol.Answer;
 import io.loompush.sim.protocol.Poll;
 import io.loompush.sim.protocol.Protocol;
+import io.loompush.sim.protocol.SocketIo;
 import io.loompush.sim.protocol.Transport;
 import io.loompush.sim.stream.StreamConnection;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.time.Duration;
  * opening, then each event or WebSocket message). Every read blocks with no
  * buffer held.
  */
-sealed interface Link extends AutoCloseable permits PollLink, StreamLink {
+sealed interface Link extends AutoCloseable permits PollLink, EngineIoLink, StreamLink {
     /**
      * What one read brought.
      *
@@ -51,7 +52,13 @@ sealed interface Link extends AutoCloseable permits PollLink, StreamLink {
     static Link open(Transport transport, Protocol protocol, InetSocketAddress target, InetAddress source,
                      Duration connectTimeout, Duration readTimeout) throws IOException {
         return switch (transport) {
-            case POLL -> new PollLink(protocol, HttpConnection.open(target, source, connectTimeout, readTimeout));
+            case POLL -> {
+                var connection = HttpConnection.open(target, source, connectTimeout, readTimeout);
+                yield switch (protocol) {
+                    case SocketIo socketIo -> new EngineIoLink(socketIo, connection);
+                    default -> new PollLink(protocol, connection);
+                };
+            }
             case SSE -> new SseLink(protocol, stream(target, source, connectTimeout, readTimeout));
             case WS -> new WsLink(protocol, stream(target, source, connectTimeout, readTimeout));
         };

@@ -11,6 +11,7 @@ import java.util.List;
  * {@link ConfigParser} and passed down by constructor.
  *
  * @param transport      long-poll, or one of the streams: Server-Sent Events, WebSocket
+ * @param publishTarget  where HTTP publishes go: the target, or a port of its own (Pushpin's publish port)
  * @param ramp           connections opened per second, over all processes
  * @param duration       the load phase: the hold in idle, publishing in unicast and reconnect; a bound in active
  *                       and fanout
@@ -35,6 +36,7 @@ record SimConfig(
         Protocol protocol,
         Transport transport,
         Target target,
+        Target publishTarget,
         int clients,
         int ramp,
         Duration duration,

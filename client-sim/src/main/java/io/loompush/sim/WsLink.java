@@ -13,7 +13,8 @@ import java.io.IOException;
 /**
  * WebSocket: the opening handshake, a 101 whose {@code Sec-WebSocket-Accept}
  * proves the server read the key, then one answer per message. Pings are
- * answered inside {@link WsReader#next()}, on the client's own thread.
+ * answered inside {@link WsReader#next()}, on the client's own thread; a
+ * message the protocol answers (Engine.IO's open and ping) is answered there too.
  */
 final class WsLink extends StreamLink {
     /** The handshake's key until its answer was checked; then null. */
@@ -59,6 +60,11 @@ final class WsLink extends StreamLink {
 
     @Override
     Answer next(String cursor) throws IOException {
-        return protocol.wsMessage(reader.next(), cursor);
+        String message = reader.next();
+        String reply = protocol.wsReply(message);
+        if (reply != null) {
+            reader.sendText(reply);
+        }
+        return protocol.wsMessage(message, cursor);
     }
 }

@@ -27,6 +27,7 @@ final class ScriptedServer implements AutoCloseable {
 
     private final Queue<String> requestLines = new ConcurrentLinkedQueue<>();
     private final Queue<String> requestHeads = new ConcurrentLinkedQueue<>();
+    private final Queue<String> requestBodies = new ConcurrentLinkedQueue<>();
     private final Queue<Long> requestNanos = new ConcurrentLinkedQueue<>();
     private final Queue<Socket> sockets = new ConcurrentLinkedQueue<>();
 
@@ -47,6 +48,11 @@ final class ScriptedServer implements AutoCloseable {
     /** Every request's head, in the order of {@link #requestLines()}. */
     List<String> requestHeads() {
         return List.copyOf(requestHeads);
+    }
+
+    /** Every request's body (its Content-Length bytes; empty without one), in the order of {@link #requestLines()}. */
+    List<String> requestBodies() {
+        return List.copyOf(requestBodies);
     }
 
     /** When each request's head was read, System.nanoTime(), in the order of {@link #requestLines()}. */
@@ -97,6 +103,7 @@ final class ScriptedServer implements AutoCloseable {
                 requestNanos.add(System.nanoTime());
                 requestLines.add(head.substring(0, head.indexOf("\r\n")));
                 requestHeads.add(head);
+                requestBodies.add(new String(in.readNBytes(contentLength(head)), StandardCharsets.UTF_8));
                 String next = script.poll();
                 if (next == null) {
                     in.read();
@@ -112,6 +119,15 @@ final class ScriptedServer implements AutoCloseable {
         } catch (IOException e) {
             // the client or the test closed the connection
         }
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, "Content-Length:".length())) {
+                return Integer.parseInt(line.substring("Content-Length:".length()).strip());
+            }
+        }
+        return 0;
     }
 
     private static String readHead(InputStream in) throws IOException {

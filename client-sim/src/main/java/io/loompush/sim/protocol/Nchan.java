@@ -64,8 +64,11 @@ public record Nchan() implements Protocol {
         return Requests.get(target, poll.host(), fields);
     }
 
-    /** {@code <prefix><client>/<shared>...}: the nginx config maps each segment to one channel id. */
-    private static String channels(String prefix, Poll poll) {
+    /**
+     * {@code <prefix><client>/<shared>...}: the nginx config maps each segment to one channel id (Pushpin's
+     * origin reads its channels the same way).
+     */
+    static String channels(String prefix, Poll poll) {
         var target = new StringBuilder(48).append(prefix).append(poll.client());
         for (String shared : poll.shared()) {
             target.append('/').append(shared);

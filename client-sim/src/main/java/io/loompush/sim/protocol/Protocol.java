@@ -11,7 +11,7 @@ import java.util.List;
  * from the cursor; and the meaning of a response, an event or a WebSocket
  * message; all are unit tested on hand-written exchanges.
  */
-public sealed interface Protocol permits Loompush, Nchan, SeedNode {
+public sealed interface Protocol permits Loompush, Nchan, SeedNode, SocketIo, Pushpin {
     /** The name given with --protocol. */
     String name();
 
@@ -47,6 +47,11 @@ public sealed interface Protocol permits Loompush, Nchan, SeedNode {
      */
     Answer wsMessage(String message, String cursor) throws MalformedResponseException;
 
+    /** The text message the client sends back after {@code message}, or null for none (Engine.IO: its pong). */
+    default String wsReply(String message) {
+        return null;
+    }
+
     /**
      * The HTTP request publishing {@code payload} to {@code channel}.
      *
@@ -70,6 +75,8 @@ public sealed interface Protocol permits Loompush, Nchan, SeedNode {
             case "loompush" -> new Loompush();
             case "nchan" -> new Nchan();
             case "seed-node" -> new SeedNode();
+            case "socketio" -> new SocketIo();
+            case "pushpin" -> new Pushpin();
             default -> throw new IllegalArgumentException("unknown protocol '" + name + "'");
         };
     }

@@ -79,7 +79,12 @@ public final class WsReader {
         }
     }
 
-    /** A masked frame of the client's own: a pong with the ping's payload, a close echoing the code. */
+    /** Sends a text message of the client's own, masked, in one frame. */
+    public void sendText(String message) throws IOException {
+        reply(WsFrame.TEXT, message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A masked frame of the client's own: a pong with the ping's payload, a close echoing the code, a text. */
     private void reply(int opcode, byte[] payload) throws IOException {
         connection.send(WsFrame.encode(true, opcode, payload, WsHandshake.mask()));
     }
