@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -257,8 +258,9 @@ final class RedisCluster implements AutoCloseable {
     }
 
     private void startNodes(boolean durable) throws IOException, InterruptedException {
+        var taken = new HashSet<Integer>();
         for (int i = 0; i < NODES; i++) {
-            int port = freePort();
+            int port = freePort(taken);
             Path dir = Files.createDirectories(directory.resolve(String.valueOf(port)));
             var command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                     "--dir", dir.toString(), "--daemonize", "no", "--cluster-enabled", "yes",
@@ -321,15 +323,22 @@ final class RedisCluster implements AutoCloseable {
                 .filter(d -> !d.isEmpty()).anyMatch(d -> Files.isExecutable(Path.of(d, binary)));
     }
 
-    private static int freePort() throws IOException {
-        // The cluster bus listens on port + 10000: both must be free, so Redis takes no port above 55535.
+    /**
+     * A port whose cluster bus port (port + 10000) is free too, so Redis takes no port above 55535.
+     * The nodes start without waiting for each other, so neither may be one the nodes before took
+     * for their own port or bus (seen here: a node's port chosen as an earlier node's bus port, still
+     * free when checked): {@code taken} holds those, and this one's are added.
+     */
+    private static int freePort(Set<Integer> taken) throws IOException {
         while (true) {
             try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 int port = socket.getLocalPort();
-                if (port <= 55535) {
+                if (port <= 55535 && !taken.contains(port) && !taken.contains(port + 10000)) {
                     try (var bus = new ServerSocket(port + 10000, 1, InetAddress.getLoopbackAddress())) {
+                        taken.add(port);
+                        taken.add(port + 10000);
                         return port;
-                    } catch (IOException taken) {
+                    } catch (IOException busTaken) {
                         // another one
                     }
                 }
