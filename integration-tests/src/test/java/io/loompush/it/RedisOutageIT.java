@@ -58,7 +58,9 @@ class RedisOutageIT {
 
             long stopped = System.nanoTime();
             redis.stop();
-            var down = stats.awaitUntil("the subscriber link down", s -> !Stats.redisConnected(s), WITHIN);
+            // The link is seen down first, then its channels are uncovered one by one: both, soon.
+            var down = stats.awaitUntil("the subscriber link down and no channel covered",
+                    s -> !Stats.redisConnected(s) && Stats.redis(s, "subscribedChannels") == 0, WITHIN);
             assertEquals(0L, Stats.redis(down, "subscribedChannels"), down::toString);
             assertUnreachable(server);
             // Down long enough for several failed reconnects, so the backoff is part of the test.
