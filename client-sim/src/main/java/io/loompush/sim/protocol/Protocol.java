@@ -24,28 +24,41 @@ public sealed interface Protocol permits Loompush, Nchan, SeedNode, SocketIo, Pu
     /** Why this server cannot be subscribed to over {@code transport}, or null when it can. */
     String transportProblem(Transport transport);
 
-    /** The request that opens a Server-Sent Events stream, resuming after {@code cursor} (null: from now on). */
-    byte[] sseRequest(Poll poll, String cursor);
+    /**
+     * The request that opens a Server-Sent Events stream, resuming after {@code cursor} (null: from now on).
+     * A server without SSE ({@link #transportProblem} says why) keeps these defaults, which are never called.
+     */
+    default byte[] sseRequest(Poll poll, String cursor) {
+        throw new UnsupportedOperationException(transportProblem(Transport.SSE));
+    }
 
     /**
      * What one event of the stream means: messages (none for a heartbeat) and the cursor after them.
      *
      * @param cursor the cursor so far, kept when the event brings none
      */
-    Answer sseEvent(SseEvent event, String cursor) throws MalformedResponseException;
+    default Answer sseEvent(SseEvent event, String cursor) throws MalformedResponseException {
+        throw new UnsupportedOperationException(transportProblem(Transport.SSE));
+    }
 
-    /** The WebSocket opening handshake, resuming after {@code cursor} (null: from now on). */
-    byte[] wsRequest(Poll poll, String cursor, String key);
+    /** The WebSocket opening handshake, resuming after {@code cursor} (null: from now on); as for SSE, a default. */
+    default byte[] wsRequest(Poll poll, String cursor, String key) {
+        throw new UnsupportedOperationException(transportProblem(Transport.WS));
+    }
 
     /** The {@code Sec-WebSocket-Protocol} the server must answer the handshake with, or null for none. */
-    String wsSubprotocol();
+    default String wsSubprotocol() {
+        throw new UnsupportedOperationException(transportProblem(Transport.WS));
+    }
 
     /**
      * What one WebSocket message means.
      *
      * @param cursor the cursor so far, kept when the message brings none
      */
-    Answer wsMessage(String message, String cursor) throws MalformedResponseException;
+    default Answer wsMessage(String message, String cursor) throws MalformedResponseException {
+        throw new UnsupportedOperationException(transportProblem(Transport.WS));
+    }
 
     /** The text message the client sends back after {@code message}, or null for none (Engine.IO: its pong). */
     default String wsReply(String message) {

@@ -67,21 +67,6 @@ public record Pushpin() implements Protocol {
                 cursor, false);
     }
 
-    @Override
-    public byte[] wsRequest(Poll poll, String cursor, String key) {
-        throw new UnsupportedOperationException(transportProblem(Transport.WS));
-    }
-
-    @Override
-    public String wsSubprotocol() {
-        throw new UnsupportedOperationException(transportProblem(Transport.WS));
-    }
-
-    @Override
-    public Answer wsMessage(String message, String cursor) {
-        throw new UnsupportedOperationException(transportProblem(Transport.WS));
-    }
-
     /** One item for {@code channel}, in both formats: a held response's body and a stream's event. */
     @Override
     public byte[] publishRequest(String channel, byte[] payload, String host, String token) {

@@ -2,7 +2,6 @@ package io.loompush.sim.protocol;
 
 import io.loompush.sim.http.HttpResponse;
 import io.loompush.sim.http.Requests;
-import io.loompush.sim.stream.SseEvent;
 import java.util.List;
 
 /**
@@ -48,31 +47,6 @@ public record SeedNode() implements Protocol {
     public String transportProblem(Transport transport) {
         return transport == Transport.POLL ? null
                 : "seed-node has no " + transport.flagName() + ": the seed's design long-polls only";
-    }
-
-    @Override
-    public byte[] sseRequest(Poll poll, String cursor) {
-        throw new UnsupportedOperationException(transportProblem(Transport.SSE));
-    }
-
-    @Override
-    public Answer sseEvent(SseEvent event, String cursor) {
-        throw new UnsupportedOperationException(transportProblem(Transport.SSE));
-    }
-
-    @Override
-    public byte[] wsRequest(Poll poll, String cursor, String key) {
-        throw new UnsupportedOperationException(transportProblem(Transport.WS));
-    }
-
-    @Override
-    public String wsSubprotocol() {
-        throw new UnsupportedOperationException(transportProblem(Transport.WS));
-    }
-
-    @Override
-    public Answer wsMessage(String message, String cursor) {
-        throw new UnsupportedOperationException(transportProblem(Transport.WS));
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.loompush.sim.http.HttpResponse;
 import io.loompush.sim.http.MalformedResponseException;
 import io.loompush.sim.http.Requests;
 import io.loompush.sim.json.Json;
-import io.loompush.sim.stream.SseEvent;
 import io.loompush.sim.stream.WsHandshake;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,16 +172,6 @@ public record SocketIo() implements Protocol {
         return transport == Transport.SSE
                 ? "Socket.IO has no Server-Sent Events transport: long-polling and WebSocket only"
                 : null;
-    }
-
-    @Override
-    public byte[] sseRequest(Poll poll, String cursor) {
-        throw new UnsupportedOperationException(transportProblem(Transport.SSE));
-    }
-
-    @Override
-    public Answer sseEvent(SseEvent event, String cursor) {
-        throw new UnsupportedOperationException(transportProblem(Transport.SSE));
     }
 
     @Override
